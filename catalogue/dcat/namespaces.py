@@ -1,9 +1,11 @@
 """RDF namespaces used by DCAT-AP 3 and HealthDCAT-AP (Release 8)."""
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VCARD, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 DCT = DCTERMS
+# rdflib ships DCAT 2 as a closed namespace; DCAT 3 terms (dcat:version, dcat:DatasetSeries) need an open one.
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 HEALTHDCATAP = Namespace("http://healthdataportal.eu/ns/health#")
@@ -13,6 +15,7 @@ GEODCATAP = Namespace("http://data.europa.eu/930/")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SCHEMA = Namespace("http://schema.org/")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 COUNTRY_NAL = EU_AUTHORITY + "country/"

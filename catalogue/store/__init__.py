@@ -1,0 +1,1 @@
+"""Persistent stores: the RDF store (named graph per node) and the SQL database."""
