@@ -66,6 +66,9 @@ class Settings:
         "site_name": "GDI_SITE_NAME",
     }
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         environ = os.environ if environ is None else environ

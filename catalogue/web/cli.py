@@ -1,0 +1,178 @@
+"""The ``gdi-catalogue`` command (also ``flask --app app ...``): nodes, harvest, search, serve, demo."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from catalogue.errors import CatalogueError
+from catalogue.service import Catalogue
+from harvesters.runner import RunSummary
+
+
+def _cat() -> Catalogue:
+    return current_app.extensions["gdi_catalogue"]
+
+
+def _fail(exc: CatalogueError) -> None:
+    click.secho(f"error: {exc.message}", fg="red", err=True)
+    sys.exit(2)
+
+
+nodes_cli = AppGroup("nodes", help="Register, list and remove national nodes.")
+
+
+@nodes_cli.command("add")
+@click.argument("name")
+@click.option("--url", required=True, help="URL of the node's DCAT catalogue document (or endpoint).")
+@click.option("--country", required=True, help="ISO 3166-1 country code of the node, e.g. DE.")
+@click.option("--type", "node_type", default="dcat", show_default=True, help="Source type of the node.")
+@click.option("--title", default=None, help="Human-readable name of the node.")
+@click.option("--update", is_flag=True, help="Change the node if it exists already.")
+def nodes_add(name, url, country, node_type, title, update):
+    """Register node NAME."""
+    try:
+        node = _cat().add_node(name, url, country, node_type, title, update=update)
+    except CatalogueError as exc:
+        _fail(exc)
+    click.echo(f"node {node.name} ({node.country}, {node.type}) -> {node.url}")
+
+
+@nodes_cli.command("list")
+def nodes_list():
+    """List nodes with their last harvest."""
+    rows = [("NAME", "COUNTRY", "TYPE", "DATASETS", "LAST RUN", "STATUS", "URL")]
+    for n in _cat().nodes():
+        run = n.last_run
+        rows.append((n.name, n.country, n.type, str(n.datasets),
+                     run.started_at.strftime("%Y-%m-%d %H:%M") if run else "never", run.status if run else "-", n.url))
+    _table(rows)
+
+
+@nodes_cli.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def nodes_remove(name, yes):
+    """Remove node NAME and all of its datasets."""
+    if not yes and not click.confirm(f"Remove node {name} and all its datasets?"):
+        return
+    try:
+        count = _cat().remove_node(name)
+    except CatalogueError as exc:
+        _fail(exc)
+    click.echo(f"removed node {name} and {count} dataset(s)")
+
+
+@click.command("harvest")
+@with_appcontext
+@click.argument("names", nargs=-1)
+@click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
+def harvest_cmd(names, quiet):
+    """Harvest the named nodes (all nodes when none is named)."""
+    progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    try:
+        summaries = _cat().harvest(names or None, progress)
+    except CatalogueError as exc:
+        _fail(exc)
+    print_summary(summaries)
+    if any(s.failed for s in summaries):
+        sys.exit(1)
+
+
+search_cli = AppGroup("search", help="Manage the search index.")
+
+
+@search_cli.command("reindex")
+def search_reindex():
+    """Rebuild the search index from the database."""
+    started = time.monotonic()
+    count = _cat().reindex(progress=lambda m: click.echo(m, err=True))
+    click.echo(f"reindexed {count} dataset(s) in {time.monotonic() - started:.1f} s")
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default=None, help="Interface to listen on (default GDI_HOST or 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default GDI_PORT or 5000).")
+def serve_cmd(host, port):
+    """Serve the portal and API with a production WSGI server (waitress)."""
+    _serve(current_app._get_current_object(), host, port)
+
+
+def _serve(app: Flask, host: str | None, port: int | None) -> None:
+    from waitress import serve
+
+    settings = app.extensions["gdi_settings"]
+    host, port = host or settings.host, port or settings.port
+    cat = app.extensions["gdi_catalogue"]
+    if cat.index_is_stale():
+        click.echo("search index differs from the database; rebuilding it…", err=True)
+        cat.reindex()
+    click.echo(f"European Genomic Data Catalogue on http://{host}:{port}/  (Ctrl+C to stop)")
+    serve(app, host=host, port=port, threads=8, ident="gdi-catalogue")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--host", default=None)
+@click.option("--port", default=None, type=int)
+@click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic national nodes.")
+@click.option("--no-serve", is_flag=True, help="Harvest the demo nodes and exit.")
+def demo_cmd(host, port, seed, no_serve):
+    """Start synthetic national nodes on 127.0.0.1, harvest them and serve the portal."""
+    from catalogue.demo.run import start_demo_nodes
+
+    cat = _cat()
+    server, nodes = start_demo_nodes(cat, seed=seed)
+    click.echo(f"{len(nodes)} demo national nodes serving at {server.base_url}", err=True)
+    summaries = cat.harvest([n.name for n in nodes], progress=lambda m: click.echo(m, err=True))
+    print_summary(summaries)
+    if no_serve:
+        server.stop()
+        if any(s.failed for s in summaries):
+            sys.exit(1)
+        return
+    _serve(current_app._get_current_object(), host, port)
+
+
+def print_summary(summaries: list[RunSummary]) -> None:
+    rows = [("NODE", "STATUS", "ADDED", "UPDATED", "UNCHANGED", "WITHDRAWN", "INVALID", "ERROR", "SECONDS")]
+    for s in summaries:
+        rows.append((s.node, s.status, str(s.added), str(s.updated), str(s.unchanged), str(s.withdrawn),
+                     str(s.invalid), "1" if s.failed else "0", f"{s.duration:.1f}"))
+    click.echo("")
+    _table(rows)
+    for s in summaries:
+        if s.message:
+            click.secho(f"{s.node}: {s.message}", fg="red" if s.failed else "yellow")
+    failed = sum(s.failed for s in summaries)
+    click.echo(f"\n{len(summaries) - failed} node(s) harvested, {failed} failed")
+
+
+def _table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def register_commands(app: Flask) -> None:
+    for command in (nodes_cli, search_cli, harvest_cmd, serve_cmd, demo_cmd):
+        app.cli.add_command(command)
+
+
+def _create_app_for_cli():
+    from catalogue.web import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app_for_cli, add_version_option=False,
+                  help="European Genomic Data Catalogue: harvest national HealthDCAT-AP nodes and serve the portal.")
+
+
+if __name__ == "__main__":
+    main()
