@@ -12,8 +12,8 @@ never blocks a harvest run from the command line for longer than one request.
 
 from __future__ import annotations
 
+import gc
 import logging
-import sys
 import threading
 import time
 import uuid
@@ -113,10 +113,9 @@ class OxigraphRdfStore(RdfStore):
         finally:
             with self._lock:
                 self._users -= 1
-                # Dropping the last reference releases Oxigraph's lock for other processes. A graph
-                # still held by a caller keeps the handle alive, so it is kept for reuse instead of
-                # being reopened (which Oxigraph refuses while the old handle lives).
-                if self._users == 0 and sys.getrefcount(self._store) <= 2:
+                # Dropping our reference releases Oxigraph's lock for other processes as soon as the
+                # caller's own references (locals, graphs built on the handle) are gone too.
+                if self._users == 0:
                     self._store.flush()
                     self._store = None
 
@@ -127,6 +126,7 @@ class OxigraphRdfStore(RdfStore):
             try:
                 return ox.Store(str(self.path))
             except OSError as exc:
+                gc.collect()  # an unreachable graph of this process may still hold the previous handle
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     raise ServiceUnavailable(
                         f"the RDF store at {self.path} is in use by another process (a harvest?); "

@@ -162,3 +162,23 @@ def test_remove_node_removes_everything(catalogue, node_server_fn):
     assert catalogue.search(SearchQuery.parse("")).total == 0
     assert catalogue.rdf.count() == 0
     assert catalogue.nodes() == []
+
+
+def test_rdf_store_is_released_for_other_processes(catalogue, node_server_fn, settings):
+    """The portal must not keep Oxigraph's lock after a request, or a harvest from the CLI could not run."""
+    import subprocess
+    import sys
+
+    server = node_server_fn
+    server.set("/catalog.ttl", catalogue_ttl({"a": '"Alpha"@en'}))
+    _register(catalogue, server)
+    catalogue.harvest()
+    dataset_id = _ids(catalogue).pop()
+    assert len(catalogue.dataset_rdf(dataset_id)) > 0
+    assert catalogue.rdf.count() > 0
+    probe = ("import pyoxigraph, sys; s = pyoxigraph.Store(sys.argv[1]); "
+             "print(len(list(s.quads_for_pattern(None, None, None, None))))")
+    out = subprocess.run([sys.executable, "-c", probe, str(settings.resolved_rdf_store_path)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) == catalogue.rdf.count()
