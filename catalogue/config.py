@@ -44,6 +44,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     site_name: str = "European Genomic Data Catalogue"
+    genomes_target: int = 1_000_000  # the 1+Million Genomes goal, shown on the coverage page
 
     _ENV = {
         "data_dir": "GDI_DATA_DIR",
@@ -64,6 +65,7 @@ class Settings:
         "host": "GDI_HOST",
         "port": "GDI_PORT",
         "site_name": "GDI_SITE_NAME",
+        "genomes_target": "GDI_GENOMES_TARGET",
     }
 
     def __post_init__(self) -> None:

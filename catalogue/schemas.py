@@ -226,6 +226,7 @@ class BreakdownSchema(Schema):
 
 class StatsSchema(Schema):
     totals = fields.Dict(keys=fields.String(), values=fields.Integer())
+    target = fields.Dict()
     by_country = fields.List(fields.Nested(BreakdownSchema))
     by_health_category = fields.List(fields.Nested(BreakdownSchema))
     by_access_rights = fields.List(fields.Nested(BreakdownSchema))

@@ -273,6 +273,9 @@ class Catalogue:
         return {
             "totals": {"datasets": totals[0], "individuals": int(totals[1]), "records": int(totals[2]),
                        "nodes": node_count, "countries": len(breakdowns["country"])},
+            "target": {"individuals": self.settings.genomes_target,
+                       "share": round(int(totals[1]) / self.settings.genomes_target, 4)
+                       if self.settings.genomes_target else None},
             "by_country": breakdowns["country"],
             "by_health_category": breakdowns["health_category"],
             "by_access_rights": breakdowns["access_rights"],

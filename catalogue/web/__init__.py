@@ -88,6 +88,8 @@ def create_app(config: dict | Settings | None = None) -> Flask:
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else "–"
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["label"] = lambda iri: app.extensions["gdi_catalogue"].vocab.label(iri, current_language())
+    app.jinja_env.filters["language"] = (
+        lambda iri: app.extensions["gdi_catalogue"].vocab.language_label(iri, current_language()))
     app.jinja_env.filters["country"] = (
         lambda code: app.extensions["gdi_catalogue"].vocab.country_label(code, current_language()))
     app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join((text or "").split("\n"))

@@ -99,6 +99,7 @@ def test_dataset_record_and_404(harvested):
 
 def test_stats_individuals_per_country(harvested):
     stats = harvested.get("/api/v1/stats").get_json()
+    assert stats["target"] == {"individuals": 1_000_000, "share": 0.0058}
     assert stats["totals"] == {"datasets": 5, "individuals": 2500 + 312 + 3000, "records": 0, "nodes": 3,
                                "countries": 3}
     per_country = {r["value"]: r["individuals"] for r in stats["by_country"]}
