@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-SUPPORTED_UI_LANGUAGES = ("en", "fr", "de", "ro", "hu", "el")
+SUPPORTED_UI_LANGUAGES = ("en", "fr", "de", "ro", "hu", "el", "it", "es", "nl", "pl", "pt")
 
 
 def default_data_dir() -> Path:

@@ -18,7 +18,8 @@ from catalogue.web.i18n import COOKIE, TRANSLATIONS_DIR, compile_translations, c
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "ro": "Română", "hu": "Magyar",
-                  "el": "Ελληνικά"}
+                  "el": "Ελληνικά", "it": "Italiano", "es": "Español", "nl": "Nederlands", "pl": "Polski",
+                  "pt": "Português"}
 
 
 def create_app(config: dict | Settings | None = None) -> Flask:
