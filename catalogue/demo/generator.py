@@ -48,7 +48,7 @@ from catalogue.dcat.namespaces import (
     XSD,
 )
 
-__all__ = ["DemoNode", "demo_nodes", "node_catalogue_url", "node_documents", "node_graph", "totals"]
+__all__ = ["DemoNode", "demo_nodes", "node_catalogue_url", "node_documents", "node_graph", "parse_document", "totals"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -2169,7 +2169,8 @@ def _dataset_triples(spec: _Spec, ds: _Dataset) -> list[Triple]:
     languages = ["en", *spec.languages]
     out += [(s, DCT.language, URIRef(LANGUAGE_NAL + LANGUAGE_CODES[lang])) for lang in languages]
     for lang in ds.languages:
-        title = f"{_t(lang, f'kind.{ds.kind}')}: {_t(lang, f'sub.{ds.subtype}')} ({_city_name(ds.city, lang)})"
+        title = (f"{_t(lang, f'kind.{ds.kind}')}{_colon(lang)}{_t(lang, f'sub.{ds.subtype}')}, "
+                 f"{_city_name(ds.city, lang)}")
         out += [
             (s, DCT.title, Literal(title, lang=lang)),
             (s, DCT.description, Literal(_description(lang, ds), lang=lang)),
