@@ -20,12 +20,12 @@ from catalogue.config import Settings
 from catalogue.errors import BadRequest, Conflict, NotFound
 from catalogue.records import DatasetRecord
 from catalogue.search import create_search_backend
-from catalogue.search.base import FACETS, SearchBackend, SearchQuery, document_from_record, facet_iri
+from catalogue.search.base import FACETS, SearchBackend, SearchQuery, facet_iri
 from catalogue.store.db import Database, Dataset, DatasetFacet, HarvestRun, Node
 from catalogue.store.rdf import RdfStore, create_rdf_store
 from catalogue.vocab import Vocabularies, get_vocabularies
 from harvesters import HARVESTERS
-from harvesters.runner import HarvestRunner, Progress, RunSummary
+from harvesters.runner import HarvestRunner, Progress, RunSummary, search_document
 
 NODE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -173,7 +173,7 @@ class Catalogue:
                                    .order_by(Dataset.id)).scalars()
             docs = []
             for raw in rows:
-                docs.append(document_from_record(DatasetRecord.from_dict(json.loads(raw)), self.settings.languages))
+                docs.append(search_document(DatasetRecord.from_dict(json.loads(raw)), self.settings, self.vocab))
                 if len(docs) >= batch:
                     total += self.search_backend.index(docs)
                     docs = []

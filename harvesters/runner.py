@@ -21,7 +21,7 @@ from catalogue.config import Settings
 from catalogue.dcat.profile import MappedDataset, MappingContext, map_datasets
 from catalogue.errors import CatalogueError, HarvestError
 from catalogue.records import DatasetRecord
-from catalogue.search.base import SearchBackend, document_from_record, facet_value
+from catalogue.search.base import SearchBackend, SearchDocument, document_from_record, facet_value
 from catalogue.store.db import Database, Dataset, DatasetFacet, HarvestRun, Node, utcnow
 from catalogue.store.rdf import RdfStore
 from catalogue.vocab import Vocabularies
@@ -52,6 +52,11 @@ class RunSummary:
     @property
     def failed(self) -> bool:
         return self.status == "failed"
+
+
+def search_document(record: DatasetRecord, settings: Settings, vocab: Vocabularies) -> SearchDocument:
+    """The one way records become search documents (harvest and reindex alike)."""
+    return document_from_record(record, settings.languages, lambda iri: vocab.labels(iri).values())
 
 
 def facet_rows(record: DatasetRecord) -> list[tuple[str, str]]:
@@ -212,7 +217,7 @@ class HarvestRunner:
 
     def _update_index(self, changed: list[DatasetRecord], withdrawn_ids: list[str]) -> None:
         if changed:
-            self.search.index(document_from_record(r, self.settings.languages) for r in changed)
+            self.search.index(search_document(r, self.settings, self.vocab) for r in changed)
         if withdrawn_ids:
             self.search.delete(withdrawn_ids)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from catalogue.dcat.namespaces import ACCESS_RIGHT_NAL, DATA_THEME_NAL, HEALTH_CATEGORY_NAL
 from catalogue.records import DatasetRecord
@@ -26,12 +26,26 @@ FACET_SIZE = 50  # values returned per facet (the most frequent)
 _PHRASE = re.compile(r'"([^"]+)"')
 
 
+RANGES: tuple[str, ...] = ("individuals", "age")
+# Marks around highlighted words in snippets. Private-use characters never occur in harvested text
+# that we index (they are stripped by ``clean_marks``), so the web layer can escape a snippet as plain
+# text and only then turn the marks into <mark> elements: highlighting can never inject markup.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def clean_marks(text: str) -> str:
+    return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
 @dataclass(frozen=True)
 class SearchQuery:
-    """A parsed search: folded terms that must all match, exact phrases, and facet filters.
+    """A parsed search: folded terms that must all match, exact phrases, facet filters, ranges.
 
     ``filters`` maps a facet name to the values chosen for it: values of one facet are OR-ed,
-    facets are AND-ed.
+    facets are AND-ed. ``ranges`` maps ``individuals`` to inclusive bounds on the number of unique
+    individuals, and ``age`` to an age interval that the dataset's typical age range must overlap
+    (``max_age >= low`` and ``min_age <= high``); a dataset without the value does not match a range.
+    Either bound may be ``None``.
     """
 
     terms: tuple[str, ...] = ()
@@ -41,6 +55,8 @@ class SearchQuery:
     page: int = 1
     size: int = 20
     lang: str = "en"
+    ranges: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    highlight: bool = False  # return snippets for the page's hits (title, description)
 
     @classmethod
     def parse(cls, text: str = "", **kwargs) -> SearchQuery:
@@ -60,8 +76,27 @@ class SearchQuery:
         return (self.page - 1) * self.size
 
     def without_filter(self, facet: str) -> SearchQuery:
-        return SearchQuery(self.terms, self.phrases, {k: v for k, v in self.filters.items() if k != facet},
-                           self.sort, self.page, self.size, self.lang)
+        return replace(self, filters={k: v for k, v in self.filters.items() if k != facet})
+
+
+@dataclass(frozen=True)
+class SuggestQuery:
+    """Autocomplete: every term but the last must match a whole word, the last one a word's start."""
+
+    terms: tuple[str, ...]
+    lang: str = "en"
+    size: int = 8
+
+    @classmethod
+    def parse(cls, text: str, lang: str = "en", size: int = 8) -> SuggestQuery:
+        return cls(terms=tuple(words(text or ""))[:8], lang=lang, size=size)
+
+
+@dataclass
+class Suggestion:
+    text: str  # a dataset title (in the query's language, with fallback) or a keyword
+    kind: str  # "title" | "keyword"
+    id: str | None = None  # the dataset, for a title
 
 
 @dataclass
@@ -75,6 +110,9 @@ class SearchResult:
     total: int
     ids: list[str]
     facets: dict[str, list[FacetValue]]
+    # id -> {"title": snippet, "description": snippet}, snippets marked with MARK_START/MARK_END;
+    # only for ids of this page, only when the query asked for highlights and words matched
+    highlights: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,6 +130,9 @@ class SearchDocument:
     records: int | None = None
     min_age: int | None = None
     max_age: int | None = None
+    # labels of the dataset's vocabulary values (countries, health categories, themes, access rights)
+    # in every language we have, so a German user typing "Genomdaten" finds datasets tagged HGPD
+    labels: list[str] = field(default_factory=list)
 
     def all_text(self) -> str:
         """Every searchable word in every language, for engines with one catch-all field."""
@@ -140,7 +181,9 @@ def facet_iri(facet: str, value: str) -> str:
     return value
 
 
-def document_from_record(record: DatasetRecord, languages: Iterable[str]) -> SearchDocument:
+def document_from_record(record: DatasetRecord, languages: Iterable[str],
+                         labels_of: Callable[[str], Iterable[str]] | None = None) -> SearchDocument:
+    """``labels_of`` gives every label of a vocabulary IRI (see ``Vocabularies.labels``)."""
     keywords_flat = sorted({k.strip() for kws in record.keywords.values() for k in kws if k.strip()})
     facets = {
         "country": sorted(set(record.countries)),
@@ -153,9 +196,9 @@ def document_from_record(record: DatasetRecord, languages: Iterable[str]) -> Sea
     modified = (record.modified or record.issued or "")[:10] or None
     return SearchDocument(
         id=record.id,
-        title=dict(record.title),
-        description=dict(record.description),
-        keywords={k: list(v) for k, v in record.keywords.items()},
+        title={k: clean_marks(v) for k, v in record.title.items()},
+        description={k: clean_marks(v) for k, v in record.description.items()},
+        keywords={k: [clean_marks(w) for w in v] for k, v in record.keywords.items()},
         facets=facets,
         modified=modified,
         title_sort={lang: sort_key(pick_text(record.title, lang)) for lang in languages},
@@ -163,7 +206,19 @@ def document_from_record(record: DatasetRecord, languages: Iterable[str]) -> Sea
         records=record.number_of_records,
         min_age=record.min_typical_age,
         max_age=record.max_typical_age,
+        labels=_vocabulary_labels(record, labels_of) if labels_of else [],
     )
+
+
+def _vocabulary_labels(record: DatasetRecord, labels_of: Callable[[str], Iterable[str]]) -> list[str]:
+    iris = [*record.spatial, *record.health_categories, *record.health_themes, *record.themes]
+    if record.access_rights:
+        iris.append(record.access_rights)
+    out: dict[str, None] = {}
+    for iri in iris:
+        for label in labels_of(iri):
+            out[clean_marks(label)] = None
+    return list(out)
 
 
 class SearchBackend(ABC):
@@ -188,6 +243,11 @@ class SearchBackend(ABC):
         """
 
     @abstractmethod
+    def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        """Up to ``query.size`` completions: dataset titles whose words match the terms (best first),
+        then keywords starting with the typed text; no duplicates."""
+
+    @abstractmethod
     def count(self) -> int:
         """Number of documents in the index."""
 
@@ -200,6 +260,7 @@ class SearchBackend(ABC):
 
 
 __all__ = [
+    "MARK_END", "MARK_START", "RANGES", "SuggestQuery", "Suggestion", "clean_marks",
     "FACETS", "FACET_SIZE", "MAX_PAGE_SIZE", "MAX_RESULT_WINDOW", "SORTS", "FacetValue", "SearchBackend",
     "SearchDocument", "SearchQuery", "SearchResult", "document_from_record", "facet_iri", "facet_value", "fold",
     "pick_text",
