@@ -34,6 +34,8 @@ class Settings:
     search_backend: str = "embedded"  # short name in the search backend registry
     search_index_path: str = ""  # default: data_dir / "index"
     elasticsearch_url: str = ""
+    elasticsearch_index: str = "gdi-datasets"  # alias; the live index behind it is "<alias>-v<N>-<timestamp>"
+    elasticsearch_timeout: float = 10.0  # seconds per request
     default_language: str = "en"
     languages: tuple[str, ...] = SUPPORTED_UI_LANGUAGES
     secret_key: str = "dev-only-change-me"
@@ -56,6 +58,8 @@ class Settings:
         "search_backend": "GDI_SEARCH_BACKEND",
         "search_index_path": "GDI_SEARCH_INDEX_PATH",
         "elasticsearch_url": "GDI_ELASTICSEARCH_URL",
+        "elasticsearch_index": "GDI_ELASTICSEARCH_INDEX",
+        "elasticsearch_timeout": "GDI_ELASTICSEARCH_TIMEOUT",
         "default_language": "GDI_DEFAULT_LANGUAGE",
         "secret_key": "GDI_SECRET_KEY",
         "harvest_timeout": "GDI_HARVEST_TIMEOUT",

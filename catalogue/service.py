@@ -164,23 +164,18 @@ class Catalogue:
     def harvest(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> list[RunSummary]:
         return self.runner().harvest_many(list(names) if names else None, progress)
 
-    def reindex(self, progress: Progress | None = None, batch: int = 2000) -> int:
+    def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the search index from the database (the database is the source of truth)."""
-        self.search_backend.clear()
-        total = 0
-        with self.db.session() as session:
-            rows = session.execute(select(Dataset.record_json).where(Dataset.status == "active")
-                                   .order_by(Dataset.id)).scalars()
-            docs = []
-            for raw in rows:
-                docs.append(search_document(DatasetRecord.from_dict(json.loads(raw)), self.settings, self.vocab))
-                if len(docs) >= batch:
-                    total += self.search_backend.index(docs)
-                    docs = []
-                    if progress:
-                        progress(f"indexed {total} datasets")
-            if docs:
-                total += self.search_backend.index(docs)
+        def documents():
+            with self.db.session() as session:
+                rows = session.execute(select(Dataset.record_json).where(Dataset.status == "active")
+                                       .order_by(Dataset.id)).scalars()
+                for n, raw in enumerate(rows, start=1):
+                    if progress and n % 5000 == 0:
+                        progress(f"prepared {n} datasets")
+                    yield search_document(DatasetRecord.from_dict(json.loads(raw)), self.settings, self.vocab)
+
+        total = self.search_backend.rebuild(documents())
         if progress:
             progress(f"indexed {total} datasets")
         return total

@@ -247,6 +247,20 @@ class SearchBackend(ABC):
         """Up to ``query.size`` completions: dataset titles whose words match the terms (best first),
         then keywords starting with the typed text; no duplicates."""
 
+    def rebuild(self, documents: Iterable[SearchDocument], batch: int = 2000) -> int:
+        """Replace the whole index with ``documents``. Backends that can build a new index beside the
+        live one and switch over (Elasticsearch aliases) override this so search never goes empty."""
+        self.clear()
+        total, chunk = 0, []
+        for doc in documents:
+            chunk.append(doc)
+            if len(chunk) >= batch:
+                total += self.index(chunk)
+                chunk = []
+        if chunk:
+            total += self.index(chunk)
+        return total
+
     @abstractmethod
     def count(self) -> int:
         """Number of documents in the index."""
