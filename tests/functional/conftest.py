@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from catalogue.config import Settings
-from catalogue.demo.server import NodeServer
 from catalogue.service import Catalogue
 from catalogue.web import create_app
 
@@ -68,10 +67,3 @@ def federation(tmp_path_factory, demo_server):
 @pytest.fixture
 def fed_client(federation):
     return federation[0].test_client()
-
-
-@pytest.fixture
-def node_server_fn():
-    server = NodeServer().start()
-    yield server
-    server.stop()

@@ -16,8 +16,8 @@ DATASETS = {
 
 
 @pytest.fixture
-def harvested(catalogue, node_server_fn, client):
-    server = node_server_fn
+def harvested(catalogue, node_server, client):
+    server = node_server
     server.set("/gr.ttl", catalogue_ttl({k: DATASETS[k] for k in ("gr1",)}, country="GRC", individuals=2500,
                                         access="PUBLIC"))
     server.set("/hu.ttl", catalogue_ttl({"hu1": DATASETS["hu1"]}, country="HUN", individuals=312,

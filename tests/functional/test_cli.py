@@ -28,8 +28,8 @@ def test_nodes_add_list_remove(app):
     assert removed.exit_code == 0 and "removed node de-node" in removed.output
 
 
-def test_harvest_summary_and_exit_code(app, node_server_fn):
-    server = node_server_fn
+def test_harvest_summary_and_exit_code(app, node_server):
+    server = node_server
     server.set("/ok.ttl", catalogue_ttl({"a": '"Alpha"@en', "b": '"Beta"@en'}))
     runner = app.test_cli_runner()
     runner.invoke(args=["nodes", "add", "ok", "--url", server.url("/ok.ttl"), "--country", "DE"])
@@ -45,8 +45,8 @@ def test_harvest_summary_and_exit_code(app, node_server_fn):
     assert app.test_cli_runner().invoke(args=["harvest", "nope"]).exit_code == 2
 
 
-def test_search_reindex(app, node_server_fn):
-    server = node_server_fn
+def test_search_reindex(app, node_server):
+    server = node_server
     server.set("/ok.ttl", catalogue_ttl({"a": '"Alpha"@en', "b": '"Beta"@en'}))
     runner = app.test_cli_runner()
     runner.invoke(args=["nodes", "add", "ok", "--url", server.url("/ok.ttl"), "--country", "DE"])
@@ -59,9 +59,9 @@ def test_search_reindex(app, node_server_fn):
     assert not cat.index_is_stale()
 
 
-def test_console_script_uses_gdi_data_dir(tmp_path, node_server_fn):
+def test_console_script_uses_gdi_data_dir(tmp_path, node_server):
     """The installed entry point, run as a separate process, as an operator would."""
-    server = node_server_fn
+    server = node_server
     server.set("/ok.ttl", catalogue_ttl({"a": '"Alpha"@en'}))
     env = {**os.environ, "GDI_DATA_DIR": str(tmp_path / "d"), "GDI_ALLOW_PRIVATE_NODES": "true"}
     cmd = [sys.executable, "-m", "catalogue.web.cli"]

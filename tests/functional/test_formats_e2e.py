@@ -35,11 +35,11 @@ def _graph(fmt_key: str) -> Graph:
 
 @pytest.mark.parametrize("fmt, media, ext", SERIALISATIONS, ids=[s[0] for s in SERIALISATIONS])
 @pytest.mark.parametrize("content_type_known", [True, False], ids=["content-type", "extension"])
-def test_each_serialisation_end_to_end(client, catalogue, node_server_fn, fmt, media, ext, content_type_known):
+def test_each_serialisation_end_to_end(client, catalogue, node_server, fmt, media, ext, content_type_known):
     graph = _graph(fmt)
     body = graph.serialize(format=fmt, **({"auto_compact": True} if fmt == "json-ld" else {}))
-    node_server_fn.set(f"/catalog{ext}", body, content_type=media if content_type_known else "application/octet-stream")
-    catalogue.add_node("n1", node_server_fn.url(f"/catalog{ext}"), "MT")
+    node_server.set(f"/catalog{ext}", body, content_type=media if content_type_known else "application/octet-stream")
+    catalogue.add_node("n1", node_server.url(f"/catalog{ext}"), "MT")
     [summary] = catalogue.harvest()
     assert summary.status == "success", summary.message
     assert summary.added == 5
@@ -53,7 +53,7 @@ def test_each_serialisation_end_to_end(client, catalogue, node_server_fn, fmt, m
     assert {r["value"]: r["individuals"] for r in stats["by_country"]} == {"DE": 400, "MT": 7}
 
 
-def test_paged_turtle_with_relative_next_links(client, catalogue, node_server_fn):
+def test_paged_turtle_with_relative_next_links(client, catalogue, node_server):
     """Three Turtle pages linked by relative hydra:next IRIs on a PartialCollectionView."""
     keys = [f"d{i}" for i in range(7)]
     for page, chunk in enumerate((keys[0:3], keys[3:6], keys[6:]), start=1):
@@ -61,14 +61,14 @@ def test_paged_turtle_with_relative_next_links(client, catalogue, node_server_fn
         ttl += "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
         ttl += f"<?page={page}> a hydra:PartialCollectionView ; hydra:totalItems 7"
         ttl += f" ; hydra:next <?page={page + 1}> .\n" if page < 3 else " .\n"
-        node_server_fn.set(f"/cat.ttl?page={page}" if page > 1 else "/cat.ttl", ttl)
-    catalogue.add_node("paged", node_server_fn.url("/cat.ttl"), "DE")
+        node_server.set(f"/cat.ttl?page={page}" if page > 1 else "/cat.ttl", ttl)
+    catalogue.add_node("paged", node_server.url("/cat.ttl"), "DE")
     [summary] = catalogue.harvest()
     assert (summary.status, summary.pages, summary.added) == ("success", 3, 7), summary.message
     assert client.get("/api/v1/datasets").get_json()["total"] == 7
 
 
-def test_jsonld_with_graph_and_inline_context(client, catalogue, node_server_fn):
+def test_jsonld_with_graph_and_inline_context(client, catalogue, node_server):
     doc = {
         "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
                      "hd": "http://healthdataportal.eu/ns/health#"},
@@ -79,8 +79,8 @@ def test_jsonld_with_graph_and_inline_context(client, catalogue, node_server_fn)
             "hd:numberOfUniqueIndividuals": {"@value": "42", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
         }],
     }
-    node_server_fn.set("/c.jsonld", json.dumps(doc, ensure_ascii=False), content_type="application/ld+json")
-    catalogue.add_node("jl", node_server_fn.url("/c.jsonld"), "GR")
+    node_server.set("/c.jsonld", json.dumps(doc, ensure_ascii=False), content_type="application/ld+json")
+    catalogue.add_node("jl", node_server.url("/c.jsonld"), "GR")
     [summary] = catalogue.harvest()
     assert summary.added == 1, summary.message
     item = client.get("/api/v1/datasets?q=γονιδιωματικη").get_json()["items"][0]

@@ -20,8 +20,8 @@ def _ids(cat, **filters):
     return {r.id for r in cat.search(SearchQuery.parse("", filters=filters, size=100)).items}
 
 
-def test_reharvest_updates_unchanged_and_withdraws(catalogue, node_server_fn):
-    server = node_server_fn
+def test_reharvest_updates_unchanged_and_withdraws(catalogue, node_server):
+    server = node_server
     server.set("/catalog.ttl", catalogue_ttl({"a": '"Alpha cohort"@en', "b": '"Beta cohort"@en',
                                               "c": '"Gamma cohort"@en'}))
     _register(catalogue, server)
@@ -43,8 +43,8 @@ def test_reharvest_updates_unchanged_and_withdraws(catalogue, node_server_fn):
 
 @pytest.mark.parametrize("breakage", ["http500", "malformed", "html", "not-found", "empty", "no-datasets",
                                       "slow", "down"])
-def test_failing_node_keeps_its_data_and_others_still_harvest(catalogue, node_server_fn, breakage):
-    server = node_server_fn
+def test_failing_node_keeps_its_data_and_others_still_harvest(catalogue, node_server, breakage):
+    server = node_server
     server.set("/catalog.ttl", catalogue_ttl({"a": '"Alpha cohort"@en', "b": '"Beta cohort"@en'}))
     server.set("/other.ttl", catalogue_ttl({"x": '"Other node cohort"@en'}, country="FRA"))
     _register(catalogue, server)
@@ -85,8 +85,8 @@ def test_failing_node_keeps_its_data_and_others_still_harvest(catalogue, node_se
     assert view.datasets == 2
 
 
-def test_failure_messages_say_what_is_wrong(catalogue, node_server_fn):
-    server = node_server_fn
+def test_failure_messages_say_what_is_wrong(catalogue, node_server):
+    server = node_server
     cases = {
         "/500.ttl": (dict(body="boom", status=500, content_type="text/plain"), "500"),
         "/html.ttl": (dict(body="<!DOCTYPE html><html><title>Login</title></html>", content_type="text/html"),
@@ -101,8 +101,8 @@ def test_failure_messages_say_what_is_wrong(catalogue, node_server_fn):
         assert summary.failed and expected.lower() in summary.message.lower(), summary.message
 
 
-def test_blank_node_and_invalid_datasets(catalogue, node_server_fn):
-    server = node_server_fn
+def test_blank_node_and_invalid_datasets(catalogue, node_server):
+    server = node_server
     ttl = catalogue_ttl({"a": '"Alpha"@en'}) + """
 [] a dcat:Dataset ; dct:identifier "BN-1" ; dct:title "Blank node dataset"@en .
 <https://node.example.org/dataset/untitled> a dcat:Dataset ; dct:identifier "U" .
@@ -121,8 +121,8 @@ def test_blank_node_and_invalid_datasets(catalogue, node_server_fn):
     assert len(graph) >= 3
 
 
-def test_dataset_invalid_on_reharvest_keeps_previous_version(catalogue, node_server_fn):
-    server = node_server_fn
+def test_dataset_invalid_on_reharvest_keeps_previous_version(catalogue, node_server):
+    server = node_server
     server.set("/catalog.ttl", catalogue_ttl({"a": '"Alpha"@en', "b": '"Beta"@en'}))
     _register(catalogue, server)
     catalogue.harvest(["de-test"])
@@ -135,8 +135,8 @@ def test_dataset_invalid_on_reharvest_keeps_previous_version(catalogue, node_ser
     assert catalogue.search(SearchQuery.parse("beta")).total == 1
 
 
-def test_rdf_store_holds_one_named_graph_per_node(catalogue, node_server_fn):
-    server = node_server_fn
+def test_rdf_store_holds_one_named_graph_per_node(catalogue, node_server):
+    server = node_server
     server.set("/a.ttl", catalogue_ttl({"a": '"Alpha"@en'}))
     server.set("/b.ttl", catalogue_ttl({"b": '"Beta"@en', "c": '"Gamma"@en'}, country="FRA"))
     catalogue.add_node("node-a", server.url("/a.ttl"), "DE")
@@ -153,8 +153,8 @@ def test_rdf_store_holds_one_named_graph_per_node(catalogue, node_server_fn):
     assert len(g) > 0
 
 
-def test_remove_node_removes_everything(catalogue, node_server_fn):
-    server = node_server_fn
+def test_remove_node_removes_everything(catalogue, node_server):
+    server = node_server
     server.set("/catalog.ttl", catalogue_ttl({"a": '"Alpha"@en'}))
     _register(catalogue, server)
     catalogue.harvest()
@@ -164,12 +164,12 @@ def test_remove_node_removes_everything(catalogue, node_server_fn):
     assert catalogue.nodes() == []
 
 
-def test_rdf_store_is_released_for_other_processes(catalogue, node_server_fn, settings):
+def test_rdf_store_is_released_for_other_processes(catalogue, node_server, settings):
     """The portal must not keep Oxigraph's lock after a request, or a harvest from the CLI could not run."""
     import subprocess
     import sys
 
-    server = node_server_fn
+    server = node_server
     server.set("/catalog.ttl", catalogue_ttl({"a": '"Alpha"@en'}))
     _register(catalogue, server)
     catalogue.harvest()

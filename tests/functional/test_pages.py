@@ -17,8 +17,8 @@ EVIL = """
 
 
 @pytest.fixture
-def site(catalogue, node_server_fn, client):
-    server = node_server_fn
+def site(catalogue, node_server, client):
+    server = node_server
     ttl = catalogue_ttl({"gr1": '"Ελληνική κοόρτη αναφοράς"@el, "Greek reference cohort"@en'}, country="GRC",
                         individuals=2500, access="PUBLIC")
     ttl += EVIL
