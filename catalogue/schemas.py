@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from catalogue.errors import BadRequest
-from catalogue.search.base import FACETS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS, SearchQuery
+from catalogue.search.base import (
+    FACETS,
+    MAX_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    RANGES,
+    SORTS,
+    SearchQuery,
+    SuggestQuery,
+)
 
 LangMap = fields.Dict(keys=fields.String(), values=fields.String())
 
@@ -22,12 +30,27 @@ class SearchArgsSchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     lang = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
+    highlight = fields.Boolean(load_default=None, allow_none=True)
+    individuals_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    individuals_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    age_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=150))
+    age_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=150))
 
     @validates_schema
     def _window(self, data, **_kwargs):
         if data.get("page", 1) * data.get("size", 20) > MAX_RESULT_WINDOW:
             raise ValidationError(f"page × size may not exceed {MAX_RESULT_WINDOW}; refine the search instead",
                                   "page")
+        for name in ("individuals", "age"):
+            low, high = data.get(f"{name}_min"), data.get(f"{name}_max")
+            if low is not None and high is not None and low > high:
+                raise ValidationError(f"{name}_min ({low}) is greater than {name}_max ({high})", f"{name}_min")
+
+
+class SuggestArgsSchema(Schema):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    size = fields.Integer(load_default=8, validate=validate.Range(min=1, max=20))
+    lang = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
 
 
 for _facet in FACETS:
@@ -35,7 +58,8 @@ for _facet in FACETS:
                                                             load_default=list)
 
 
-def parse_search_args(args: Mapping[str, list[str]], lang: str, *, strict: bool) -> SearchQuery:
+def parse_search_args(args: Mapping[str, list[str]], lang: str, *, strict: bool,
+                      highlight: bool = False) -> SearchQuery:
     """Turn multi-valued request arguments into a SearchQuery, or raise BadRequest saying what is wrong."""
     data: dict = {}
     for key, values in args.items():
@@ -50,8 +74,21 @@ def parse_search_args(args: Mapping[str, list[str]], lang: str, *, strict: bool)
         raise BadRequest("invalid search parameters: " + _describe(exc.messages),
                          details={"fields": exc.messages}) from None
     filters = {f: tuple(loaded[f]) for f in FACETS if loaded.get(f)}
+    ranges = {name: (loaded[f"{name}_min"], loaded[f"{name}_max"]) for name in RANGES
+              if loaded[f"{name}_min"] is not None or loaded[f"{name}_max"] is not None}
+    wanted = loaded["highlight"] if loaded["highlight"] is not None else highlight
     return SearchQuery.parse(loaded["q"], filters=filters, sort=loaded["sort"], page=loaded["page"],
-                             size=loaded["size"], lang=lang)
+                             size=loaded["size"], lang=lang, ranges=ranges, highlight=wanted)
+
+
+def parse_suggest_args(args: Mapping[str, list[str]], lang: str) -> SuggestQuery:
+    data = {k: v[-1] for k, v in args.items() if v}
+    try:
+        loaded = SuggestArgsSchema(unknown=RAISE).load(data)
+    except ValidationError as exc:
+        raise BadRequest("invalid suggest parameters: " + _describe(exc.messages),
+                         details={"fields": exc.messages}) from None
+    return SuggestQuery.parse(loaded["q"], lang=lang, size=loaded["size"])
 
 
 def _describe(messages) -> str:
@@ -162,7 +199,15 @@ class DatasetSummarySchema(Schema):
     number_of_unique_individuals = fields.Integer(allow_none=True)
     number_of_records = fields.Integer(allow_none=True)
     modified = fields.String(allow_none=True)
+    highlight = fields.Dict(keys=fields.String(), values=fields.String())
     links = fields.Dict()
+
+
+class SuggestionSchema(Schema):
+    text = fields.String()
+    kind = fields.String()
+    id = fields.String(allow_none=True)
+    url = fields.String()
 
 
 class FacetValueSchema(Schema):
@@ -181,6 +226,7 @@ class SearchResponseSchema(Schema):
     lang = fields.String()
     q = fields.String()
     filters = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    ranges = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer(allow_none=True)))
     items = fields.List(fields.Nested(DatasetSummarySchema))
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)))
 

@@ -20,7 +20,7 @@ from catalogue.config import Settings
 from catalogue.errors import BadRequest, Conflict, NotFound
 from catalogue.records import DatasetRecord
 from catalogue.search import create_search_backend
-from catalogue.search.base import FACETS, SearchBackend, SearchQuery, facet_iri
+from catalogue.search.base import FACETS, SearchBackend, SearchQuery, Suggestion, SuggestQuery, facet_iri
 from catalogue.store.db import Database, Dataset, DatasetFacet, HarvestRun, Node
 from catalogue.store.rdf import RdfStore, create_rdf_store
 from catalogue.vocab import Vocabularies, get_vocabularies
@@ -44,6 +44,7 @@ class SearchPage:
     total: int
     items: list[DatasetRecord]
     facets: dict[str, list[FacetItem]]
+    highlights: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -199,7 +200,11 @@ class Catalogue:
             items += [FacetItem(v, self.facet_label(name, v, query.lang, node_titles), 0, True)
                       for v in sorted(chosen - present)]
             facets[name] = items
-        return SearchPage(query=query, total=result.total, items=records, facets=facets)
+        return SearchPage(query=query, total=result.total, items=records, facets=facets,
+                          highlights=result.highlights)
+
+    def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        return self.search_backend.suggest(query) if query.terms else []
 
     def records(self, ids: list[str]) -> list[DatasetRecord]:
         if not ids:

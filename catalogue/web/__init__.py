@@ -93,6 +93,9 @@ def create_app(config: dict | Settings | None = None) -> Flask:
         lambda iri: app.extensions["gdi_catalogue"].vocab.language_label(iri, current_language()))
     app.jinja_env.filters["country"] = (
         lambda code: app.extensions["gdi_catalogue"].vocab.country_label(code, current_language()))
+    from catalogue.web.views_common import marks_to_html
+
+    app.jinja_env.filters["marks"] = marks_to_html
     app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join((text or "").split("\n"))
     app.teardown_appcontext(lambda _exc: None)
     return app

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from catalogue.errors import CatalogueError
-from catalogue.schemas import DatasetSchema, NodeSchema, RunSchema, SearchResponseSchema, StatsSchema
+from catalogue.schemas import (
+    DatasetSchema,
+    NodeSchema,
+    RunSchema,
+    SearchResponseSchema,
+    StatsSchema,
+    SuggestionSchema,
+    parse_suggest_args,
+)
 from catalogue.search.base import pick_text
 from catalogue.web import get_catalogue
 from catalogue.web.i18n import current_language
@@ -52,6 +60,21 @@ def dataset(dataset_id: str):
         **{ext: url_for("portal.dataset_rdf", dataset_id=dataset_id, ext=ext, _external=True) for ext in RDF_FORMATS},
     }
     return jsonify(DatasetSchema().dump(data))
+
+
+@api.get("/suggest")
+def suggest():
+    """Autocomplete for the search box: dataset titles, then keywords."""
+    cat = get_catalogue()
+    query = parse_suggest_args(request.args.to_dict(flat=False), current_language())
+    items = []
+    for s in cat.suggest(query):
+        url = (url_for("portal.dataset", dataset_id=s.id) if s.kind == "title" and s.id
+               else url_for("portal.search", keyword=s.text) if s.kind == "keyword"
+               else url_for("portal.search", q=s.text))
+        items.append({"text": s.text, "kind": s.kind, "id": s.id, "url": url})
+    return jsonify({"q": request.args.get("q", ""), "lang": query.lang,
+                    "suggestions": SuggestionSchema(many=True).dump(items)})
 
 
 @api.get("/nodes")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import request, url_for
+from markupsafe import Markup, escape
 
 from catalogue.records import DatasetRecord
 from catalogue.schemas import parse_search_args
-from catalogue.search.base import SearchQuery, facet_value, pick_text
+from catalogue.search.base import MARK_END, MARK_START, SearchQuery, facet_value, pick_text
 from catalogue.service import Catalogue, SearchPage
 from catalogue.web.i18n import current_language
 
@@ -19,8 +20,14 @@ RDF_FORMATS = {
 RDF_MEDIA_TYPES = {media: ext for ext, (_fmt, media) in RDF_FORMATS.items()}
 
 
-def search_query_from_request(strict: bool) -> SearchQuery:
-    return parse_search_args(request.args.to_dict(flat=False), current_language(), strict=strict)
+def search_query_from_request(strict: bool, highlight: bool = True) -> SearchQuery:
+    return parse_search_args(request.args.to_dict(flat=False), current_language(), strict=strict,
+                             highlight=highlight)
+
+
+def marks_to_html(snippet: str) -> Markup:
+    """Escape a highlighted snippet as text, then turn the backend's marks into <mark> elements."""
+    return Markup(str(escape(snippet)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
 def labelled(cat: Catalogue, facet: str, iri: str, lang: str) -> dict:
@@ -28,8 +35,9 @@ def labelled(cat: Catalogue, facet: str, iri: str, lang: str) -> dict:
     return {"value": value, "label": cat.facet_label(facet, value, lang)}
 
 
-def summary(cat: Catalogue, record: DatasetRecord, lang: str) -> dict:
+def summary(cat: Catalogue, record: DatasetRecord, lang: str, highlight: dict[str, str] | None = None) -> dict:
     return {
+        "highlight": {k: str(marks_to_html(v)) for k, v in (highlight or {}).items()},
         "id": record.id,
         "iri": record.iri,
         "node": record.node,
@@ -53,7 +61,8 @@ def search_response(cat: Catalogue, page: SearchPage) -> dict:
         "total": page.total, "page": q.page, "size": q.size, "pages": page.pages, "sort": q.sort, "lang": q.lang,
         "q": request.args.get("q", ""),
         "filters": {k: list(v) for k, v in q.filters.items()},
-        "items": [summary(cat, r, q.lang) for r in page.items],
+        "ranges": {k: list(v) for k, v in q.ranges.items()},
+        "items": [summary(cat, r, q.lang, page.highlights.get(r.id)) for r in page.items],
         "facets": {name: [vars(item) for item in items] for name, items in page.facets.items()},
     }
 
