@@ -8,6 +8,13 @@ in every process that opens the index.
 
 Queries are always built from tantivy query objects; user text never reaches a query parser, so
 there is no syntax to inject and no parse error to report.
+
+Highlights are computed in Python from the original title and description, stored as JSON beside
+the index terms: the words are matched by their folded form (as the index does), and the marks are
+the private-use characters of :data:`MARK_START`/:data:`MARK_END`, which ``clean_marks`` keeps out
+of the data. Suggestions read the title field (prefix on the last word) and a field of folded
+keyword forms whose terms carry the keyword as written, so that ``terms_with_prefix`` answers with
+the keywords themselves and their document counts.
 """
 
 from __future__ import annotations
@@ -36,11 +43,16 @@ from catalogue.errors import BadRequest, ServiceUnavailable
 from catalogue.search.base import (
     FACET_SIZE,
     FACETS,
+    MARK_END,
+    MARK_START,
     FacetValue,
     SearchBackend,
     SearchDocument,
     SearchQuery,
     SearchResult,
+    Suggestion,
+    SuggestQuery,
+    clean_marks,
     pick_text,
 )
 from catalogue.text import sort_key, words
@@ -49,7 +61,7 @@ log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the way text is turned into terms changes: an index written by another
 # version is then rebuilt empty instead of silently answering with different semantics.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: labels, stored display text, keyword suggestions
 _MARKER = "gdi-search-schema.json"
 
 WRITER_HEAP_BYTES = 128_000_000
@@ -57,16 +69,19 @@ WRITER_HEAP_BYTES = 128_000_000
 # cores we run on, and each tantivy thread needs a large share of the heap to avoid tiny segments.
 WRITER_THREADS = 1
 
-TEXT_FIELDS = ("title", "keywords", "description")
-# BM25 multipliers: a word in the title says more about a dataset than one deep in the description.
-TEXT_BOOSTS = {"title": 3.0, "keywords": 2.0, "description": 1.0}
+TEXT_FIELDS = ("title", "keywords", "description", "labels")
+# Phrases are matched in the dataset's own text only, not in the labels of its vocabulary values.
+PHRASE_FIELDS = ("title", "keywords", "description")
+# BM25 multipliers: a word in the title says more about a dataset than one deep in the description,
+# and a vocabulary label (a country or category name shared by many datasets) says least.
+TEXT_BOOSTS = {"title": 3.0, "keywords": 2.0, "description": 1.0, "labels": 0.5}
 NUMERIC_FIELDS = ("individuals", "records", "min_age", "max_age")
 MIN_PREFIX_CHARS = 3
 # Scoring of the last term (see _term_query): an exact match always earns EXACT_BONUS on top of its
 # BM25 score, a prefix-only match earns at most PREFIX_SCORE[field] < EXACT_BONUS, so any exact
 # match outranks every prefix-only one whatever the BM25 statistics.
 EXACT_BONUS = 1.0
-PREFIX_SCORE = {"title": 0.3, "keywords": 0.2, "description": 0.1}
+PREFIX_SCORE = {"title": 0.3, "keywords": 0.2, "description": 0.1, "labels": 0.05}
 # Facet buckets asked of tantivy beyond FACET_SIZE, so that values tied with the last one shown can
 # still be ordered by value; and per-segment candidates, which bound the count error on many segments.
 _FACET_FETCH = FACET_SIZE * 4
@@ -77,6 +92,24 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WORD_ONLY = re.compile(r"\w+")
 _WORD = re.compile(r"\w+")  # as catalogue.text, applied to ASCII only
 _SEGMENT_FILE = re.compile(r"^[0-9a-f]{32}(?:\.\d+)?\.[a-z]+$")
+
+# Highlights: a word as written, with any combining marks that follow it (decomposed accents).
+_TEXT_WORD = re.compile(r"\w[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
+_SPACE = re.compile(r"\s+")
+FRAGMENT_CHARS = 240  # the longest description snippet, ellipses included
+_ELLIPSIS = "\u2026"
+_FRAGMENT_LEAD = 60  # context kept before the first mark of a fragment, at most
+
+# Suggestions: terms of the ``keyword_suggest`` field are "<kind><folded form>\x1f<keyword as written>",
+# kind "0" for the whole keyword and "1" for each word-suffix of it (so one typed word finds
+# "sequencing" in "Whole genome sequencing"); the folded part holds only word characters and spaces.
+_KW_WHOLE, _KW_WORD, _KW_SEP = "0", "1", "\x1f"
+_KW_MAX_WORDS = 16
+# Candidates fetched by score before ordering ties by title: beyond this, ties on the last score
+# are cut in index order (only reachable with more than this many equally scored titles).
+_SUGGEST_MAX_CANDIDATES = 1024
+# Equal scores larger than this are not ordered by id (see _page_by_score).
+_TIE_GROUP_MAX = 1000
 
 
 def _lang_field(lang: str) -> str:
@@ -111,6 +144,114 @@ def _chunk_tokens(chunk: str) -> str:
     return " ".join(words(chunk))
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(words(word))
+
+
+def _id_key(id_: str) -> int:
+    """Big-endian number of the id's first 8 UTF-8 bytes: ordered like the ids (UTF-8 byte order is
+    code point order), equal only for ids sharing those bytes."""
+    return int.from_bytes(id_.encode("utf-8")[:8].ljust(8, b"\0"), "big")
+
+
+def _keyword_terms(keyword: str) -> list[str]:
+    keyword = clean_marks(keyword)
+    folded = _tokens(keyword).split()
+    if not folded:
+        return []
+    out = [_KW_WHOLE + " ".join(folded) + _KW_SEP + keyword]
+    out.extend(_KW_WORD + " ".join(folded[i:]) + _KW_SEP + keyword for i in range(min(len(folded), _KW_MAX_WORDS)))
+    return out
+
+
+class _Highlighter:
+    """Marks the words of one query in original text: exact terms, the last term as a prefix (as the
+    search expands it), and the words of each phrase where they occur in sequence."""
+
+    def __init__(self, query: SearchQuery) -> None:
+        self.exact = set(query.terms) | {p[0] for p in query.phrases if len(p) == 1}
+        last = query.terms[-1] if query.terms else ""
+        self.prefix = last if len(last) >= MIN_PREFIX_CHARS and _WORD_ONLY.fullmatch(last) else ""
+        self.phrases = [p for p in query.phrases if len(p) > 1]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each matching word of ``text``, in order."""
+        exact, prefix = self.exact, self.prefix
+        runs: list[tuple[int, int, tuple[str, ...]]] = []
+        marked: list[bool] = []
+        for m in _TEXT_WORD.finditer(text):
+            word = m.group()
+            tokens = (word.lower(),) if word.isascii() else _word_tokens(word)
+            runs.append((m.start(), m.end(), tokens))
+            marked.append(any(t in exact or (prefix and t.startswith(prefix)) for t in tokens))
+        if self.phrases:
+            flat = [(t, i) for i, (_, _, tokens) in enumerate(runs) for t in tokens]
+            flat_words = [t for t, _ in flat]
+            for phrase in self.phrases:
+                n = len(phrase)
+                for k in range(len(flat) - n + 1):
+                    if flat_words[k] == phrase[0] and tuple(flat_words[k:k + n]) == phrase:
+                        for _, i in flat[k:k + n]:
+                            marked[i] = True
+        return [(s, e) for (s, e, _), hit in zip(runs, marked, strict=True) if hit]
+
+    def title(self, text: str) -> str | None:
+        text = _SPACE.sub(" ", text).strip()
+        spans = self.spans(text)
+        return _render(text, spans, 0, len(text)) if spans else None
+
+    def fragment(self, text: str, limit: int = FRAGMENT_CHARS) -> str | None:
+        text = _SPACE.sub(" ", text).strip()
+        spans = self.spans(text)
+        if not spans:
+            return None
+        n = len(text)
+        if n <= limit:
+            return _render(text, spans, 0, n)
+        budget = limit - 2  # room for an ellipsis at either end
+        # The window that holds the most marks (the earliest of equals), starting at a mark.
+        best_i, best_count, j = 0, 0, 0
+        for i, (start, _) in enumerate(spans):
+            j = max(j, i)
+            while j < len(spans) and spans[j][1] - start <= budget:
+                j += 1
+            if j - i > best_count:
+                best_i, best_count = i, j - i
+        anchor_start, anchor_end = spans[best_i]
+        covered_end = spans[best_i + best_count - 1][1] if best_count else anchor_end
+        slack = max(0, budget - (covered_end - anchor_start))
+        start = anchor_start - min(anchor_start, _FRAGMENT_LEAD, slack // 2)
+        end = min(n, start + budget)
+        start = max(0, min(start, end - budget))
+        # Cut at word boundaries, never inside the anchoring word.
+        if start > 0 and not text[start - 1].isspace():
+            space = text.find(" ", start, anchor_start)
+            if space >= 0:
+                start = space + 1
+        if end < n and not text[end].isspace():
+            space = text.rfind(" ", max(start, anchor_end), end)
+            if space >= 0:
+                end = space
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        inside = [(s, e) for s, e in spans if s >= start and e <= end]
+        if not inside:  # one word longer than the whole fragment
+            return None
+        return (_ELLIPSIS if start > 0 else "") + _render(text, inside, start, end) + (_ELLIPSIS if end < n else "")
+
+
+def _render(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
+    out, pos = [], start
+    for s, e in spans:
+        out += [text[pos:s], MARK_START, text[s:e], MARK_END]
+        pos = e
+    out.append(text[pos:end])
+    return "".join(out)
+
+
 class EmbeddedSearchBackend(SearchBackend):
     """Search over a tantivy index on disk, shared by the portal (reading) and the CLI (writing).
 
@@ -141,8 +282,13 @@ class EmbeddedSearchBackend(SearchBackend):
         sb = tantivy.SchemaBuilder()
         # Raw (untokenised) so a delete-by-term hits exactly one id; fast so ties sort by id.
         sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+        # The id's first 8 bytes as a big-endian number: orders like the id, and is cheap to read.
+        sb.add_unsigned_field("id_key", fast=True)
         for name in TEXT_FIELDS:
             sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        # Title and description as written, per language (JSON): for highlights and suggestions.
+        sb.add_bytes_field("display", stored=True, indexed=False, fast=False)
+        sb.add_text_field("keyword_suggest", tokenizer_name="raw", index_option="basic")
         for facet in FACETS:
             # Raw so that IRIs and codes are matched and counted whole, case and all.
             sb.add_text_field(facet, fast=True, tokenizer_name="raw", index_option="basic")
@@ -276,8 +422,10 @@ class EmbeddedSearchBackend(SearchBackend):
     def _document(self, doc: SearchDocument) -> tantivy.Document:
         out = tantivy.Document()
         out.add_text("id", doc.id)
+        out.add_unsigned("id_key", _id_key(doc.id))
         for field, values in (("title", doc.title.values()), ("description", doc.description.values()),
-                              ("keywords", (k for kws in doc.keywords.values() for k in kws))):
+                              ("keywords", (k for kws in doc.keywords.values() for k in kws)),
+                              ("labels", doc.labels)):
             for value in values:
                 # One value per language (or keyword), so that phrases never span two of them.
                 tokens = _tokens(value) if value else ""
@@ -287,6 +435,14 @@ class EmbeddedSearchBackend(SearchBackend):
             for value in dict.fromkeys(doc.facets.get(facet) or ()):
                 if value:
                     out.add_text(facet, value)
+        suggest_terms: dict[str, None] = {}
+        for value in doc.facets.get("keyword") or ():
+            suggest_terms.update(dict.fromkeys(_keyword_terms(value)))
+        for term in suggest_terms:
+            out.add_text("keyword_suggest", term)
+        display = {"t": {k: clean_marks(v) for k, v in doc.title.items() if v},
+                   "d": {k: clean_marks(v) for k, v in doc.description.items() if v}}
+        out.add_bytes("display", json.dumps(display, ensure_ascii=False, separators=(",", ":")).encode())
         modified = _date_key(doc.modified)
         if modified is not None:
             out.add_unsigned("modified", modified)
@@ -321,6 +477,25 @@ class EmbeddedSearchBackend(SearchBackend):
                 writer.delete_documents_by_term("id", i)
         return present
 
+    def rebuild(self, documents: Iterable[SearchDocument], batch: int = 2000) -> int:
+        """Replace every document in one commit, so that readers never see an empty or partial index.
+
+        One writer deletes everything and adds the new documents; tantivy writes them to new segment
+        files (flushing when its heap fills, so memory stays bounded), and only the final commit
+        swaps ``meta.json`` atomically. Until then the portal, in this process or another, keeps
+        searching the old segments (a reader reloads when ``meta.json`` changes); if anything fails
+        the writer rolls back and the old index stays as it was. The writer lock is held for the
+        whole rebuild, so a harvest meanwhile gets the usual 503. ``batch`` is not needed here.
+        """
+        written = 0
+        with self._writer() as writer:
+            writer.delete_all_documents()
+            for doc in documents:
+                writer.delete_documents_by_term("id", doc.id)  # a repeated id keeps its last version
+                writer.add_document(self._document(doc))
+                written += 1
+        return written
+
     def count(self) -> int:
         return self._searcher().num_docs
 
@@ -333,10 +508,10 @@ class EmbeddedSearchBackend(SearchBackend):
         self._meta_stamp = None
 
     # Queries ------------------------------------------------------------------------------------------
-    def _text_clause(self, term: str) -> Query:
+    def _text_clause(self, term: str, fields: Sequence[str] = TEXT_FIELDS) -> Query:
         """Best field wins (dis_max), so a word repeated in title and description is not counted twice."""
         return Query.disjunction_max_query(
-            [Query.boost_query(Query.term_query(self.schema, f, term), TEXT_BOOSTS[f]) for f in TEXT_FIELDS],
+            [Query.boost_query(Query.term_query(self.schema, f, term), TEXT_BOOSTS[f]) for f in fields],
             tie_breaker=0.1,
         )
 
@@ -361,15 +536,38 @@ class EmbeddedSearchBackend(SearchBackend):
 
     def _phrase_query(self, phrase: Sequence[str]) -> Query:
         if len(phrase) == 1:  # tantivy refuses one-word phrases
-            return self._text_clause(phrase[0])
+            return self._text_clause(phrase[0], PHRASE_FIELDS)
         return Query.disjunction_max_query([
             Query.boost_query(Query.phrase_query(self.schema, f, list(phrase)), TEXT_BOOSTS[f])
-            for f in TEXT_FIELDS
+            for f in PHRASE_FIELDS
         ])
 
     def _filter_clause(self, facet: str, values: Sequence[str]) -> Query:
         # Zero score: filters narrow the result set but must not change the ranking.
         return Query.const_score_query(Query.term_set_query(self.schema, facet, list(values)), 0.0)
+
+    def _int_range(self, field: str, low: int | None, high: int | None) -> Query:
+        """Inclusive bounds on an integer fast field; documents without the field never match."""
+        low = None if low is None else max(int(low), _I64_MIN)
+        high = None if high is None else min(int(high), _I64_MAX)
+        if low is not None and high is not None and low > high:
+            return Query.empty_query()
+        if low is None and high is None:
+            return Query.exists_query(field)
+        return Query.range_query(self.schema, field, FieldType.Integer, low, high)
+
+    def _range_clause(self, name: str, low: int | None, high: int | None) -> Query:
+        if name == "individuals":
+            query = self._int_range("individuals", low, high)
+        elif name == "age":
+            # The dataset's [min_age, max_age] overlaps [low, high]; both ages must be known.
+            query = Query.boolean_query([
+                (Occur.Must, self._int_range("max_age", low, None)),
+                (Occur.Must, self._int_range("min_age", None, high)),
+            ])
+        else:
+            return Query.empty_query()  # unknown range: nothing can carry it
+        return Query.const_score_query(query, 0.0)  # like filters, ranges do not change the ranking
 
     def _query(self, query: SearchQuery, skip_filter: str | None = None) -> Query:
         clauses: list[tuple[Occur, Query]] = []
@@ -384,11 +582,21 @@ class EmbeddedSearchBackend(SearchBackend):
                 if facet not in FACETS:
                     return Query.empty_query()  # unknown facet: nothing can carry it
                 clauses.append((Occur.Must, self._filter_clause(facet, values)))
+        # Ranges are not facets: they narrow the hits and every facet's counts alike.
+        for name, bounds in sorted(query.ranges.items()):
+            low, high = bounds
+            clauses.append((Occur.Must, self._range_clause(name, low, high)))
         if not clauses:
             return Query.all_query()
         if len(clauses) == 1:
             return clauses[0][1]
         return Query.boolean_query(clauses)
+
+    def _sort_field(self, lang: str) -> str:
+        """The title sort field of ``lang``, else English's, else the first language's."""
+        if lang in self._sort_fields:
+            return self._sort_fields[lang]
+        return self._sort_fields["en" if "en" in self._sort_fields else self.languages[0]]
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._searcher()
@@ -397,16 +605,44 @@ class EmbeddedSearchBackend(SearchBackend):
             total, ids = self._page_by_score(searcher, tantivy_query, query.offset, query.size)
         else:
             if query.sort in ("relevance", "title", "-title"):
-                lang = query.lang if query.lang in self._sort_fields else (
-                    "en" if "en" in self._sort_fields else self.languages[0])
-                field = self._sort_fields[lang]
+                field = self._sort_field(query.lang)
             elif query.sort in ("modified", "-modified"):
                 field = "modified"
             else:
                 raise BadRequest(f"unknown sort {query.sort!r}")
             order = Order.Desc if query.sort.startswith("-") else Order.Asc
             total, ids = self._page_by_field(searcher, tantivy_query, field, order, query.offset, query.size)
-        return SearchResult(total=total, ids=ids, facets=self._facets(searcher, query, tantivy_query))
+        highlights = self._highlights(searcher, query, ids) if query.highlight and not query.is_match_all else {}
+        return SearchResult(total=total, ids=ids, facets=self._facets(searcher, query, tantivy_query),
+                            highlights=highlights)
+
+    def _display(self, searcher: tantivy.Searcher, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Stored title and description (per language) of the given ids."""
+        if not ids:
+            return {}
+        hits = searcher.search(Query.term_set_query(self.schema, "id", list(ids)), limit=len(ids), count=False).hits
+        out = {}
+        for _, address in hits:
+            doc = searcher.doc(address)
+            raw = doc.get_first("display")
+            out[doc.get_first("id")] = json.loads(raw) if raw else {}
+        return out
+
+    def _highlights(self, searcher: tantivy.Searcher, query: SearchQuery,
+                    ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        marker = _Highlighter(query)
+        out: dict[str, dict[str, str]] = {}
+        for id_, display in self._display(searcher, ids).items():
+            snippets = {}
+            title = marker.title(pick_text(display.get("t") or {}, query.lang))
+            if title:
+                snippets["title"] = title
+            description = marker.fragment(pick_text(display.get("d") or {}, query.lang))
+            if description:
+                snippets["description"] = description
+            if snippets:
+                out[id_] = snippets
+        return {i: out[i] for i in ids if i in out}  # in page order
 
     def _ids(self, searcher: tantivy.Searcher, addresses: Iterable[tantivy.DocAddress]) -> list[str]:
         return [searcher.doc(a).get_first("id") for a in addresses]
@@ -415,32 +651,67 @@ class EmbeddedSearchBackend(SearchBackend):
                        size: int) -> tuple[int, list[str]]:
         """Score order with ties broken by id, so that equal scores do not reshuffle between requests.
 
-        tantivy breaks ties by internal address, which changes when segments merge. Documents whose
-        score equals one on the page are therefore fetched whole and ordered by id; such groups are
-        small for real queries (BM25 depends on field lengths).
+        tantivy breaks ties by internal address, which changes when segments merge. A group of equal
+        scores that the page touches is therefore fetched whole and ordered by ``id_key`` (a fast
+        field ordered like the id) and then by id, which is read only for the page. A group larger
+        than ``_TIE_GROUP_MAX`` (all datasets matching only a country label, or only a prefix, on a
+        large index) keeps tantivy's order instead: fetching it whole would cost a search of the
+        whole group per page. That order is stable for a given set of segments, and the decision
+        depends on the group's size only, so consecutive pages neither repeat nor skip a dataset.
         """
-        limit = offset + size + 1
+        need = offset + size
+        limit = need + 1
         while True:
             result = searcher.search(query, limit=max(limit, 1), count=True)
-            hits = result.hits
-            total = result.count
+            hits, total = result.hits, result.count
             if size <= 0 or offset >= len(hits):
                 return total, []
-            last_score = hits[min(offset + size, len(hits)) - 1][0]
-            if len(hits) < limit or hits[-1][0] != last_score or limit >= total:
+            exhausted = len(hits) < limit
+            last = min(need, len(hits)) - 1
+            score = hits[last][0]
+            if exhausted or hits[-1][0] != score:
                 break
-            limit *= 2  # the tie group on the last row continues past what we fetched
-        first_score = hits[offset][0]
-        start = offset
-        while start > 0 and hits[start - 1][0] == first_score:
-            start -= 1
-        end = min(offset + size, len(hits))
-        while end < len(hits) and hits[end][0] == last_score:
+            group_start = last  # the group of the page's last score continues past what we fetched
+            while group_start > 0 and hits[group_start - 1][0] == score:
+                group_start -= 1
+            cap = group_start + _TIE_GROUP_MAX + 1
+            if limit >= cap:
+                break
+            limit = cap if limit * 4 >= cap else limit * 4
+        # Runs of equal scores that meet the page, resolved one by one.
+        first = offset
+        while first > 0 and hits[first - 1][0] == hits[offset][0]:
+            first -= 1
+        ids: list[str] = []
+        a = first
+        while a < min(need, len(hits)):
+            b = a + 1
+            while b < len(hits) and hits[b][0] == hits[a][0]:
+                b += 1
+            lo, hi = max(a, offset) - a, min(b, need) - a  # the page's part of this run
+            complete = b < len(hits) or exhausted
+            run = hits[a:b]
+            if b - a == 1 or not complete or b - a > _TIE_GROUP_MAX:
+                ids.extend(self._ids(searcher, (addr for _, addr in run[lo:hi])))
+            else:
+                ids.extend(self._ids_by_key(searcher, [addr for _, addr in run], lo, hi))
+            a = b
+        return total, ids
+
+    def _ids_by_key(self, searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress], lo: int,
+                    hi: int) -> list[str]:
+        """Ids of ``addresses[lo:hi]`` once all are ordered by id, reading stored ids only near the page."""
+        keys = searcher.fast_field_values("id_key", addresses)
+        order = sorted(range(len(addresses)), key=lambda i: keys[i] or 0)
+        k = [keys[i] or 0 for i in order]
+        start, end = lo, hi
+        while start > 0 and k[start - 1] == k[lo]:
+            start -= 1  # ids sharing the key of the page's first one may sort before it
+        while end < len(k) and k[end] == k[hi - 1]:
             end += 1
-        window = sorted(zip(self._ids(searcher, (a for _, a in hits[start:end])),
-                            (s for s, _ in hits[start:end]), strict=True),
-                        key=lambda pair: (-pair[1], pair[0]))
-        return total, [i for i, _ in window[offset - start:offset - start + size]]
+        chosen = [addresses[i] for i in order[start:end]]
+        pairs = sorted(zip(k[start:end], self._ids(searcher, chosen), strict=True))
+        return [i for _, i in pairs[lo - start:hi - start]]
 
     def _page_by_field(self, searcher: tantivy.Searcher, query: Query, field: str, order: Order,
                        offset: int, size: int) -> tuple[int, list[str]]:
@@ -503,6 +774,107 @@ class EmbeddedSearchBackend(SearchBackend):
                             key=lambda kv: (-kv[1], kv[0]))
             facets[facet] = [FacetValue(str(k), int(c)) for k, c in values[:FACET_SIZE]]
         return facets
+
+    # Suggestions ----------------------------------------------------------------------------------------
+    def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        terms = [t for t in query.terms if t]
+        if not terms or query.size <= 0:
+            return []
+        searcher = self._searcher()
+        out: list[Suggestion] = []
+        seen: set[str] = set()
+        for text, id_ in self._title_suggestions(searcher, terms, query.lang, query.size):
+            key = text.casefold()
+            if key not in seen:
+                seen.add(key)
+                out.append(Suggestion(text=text, kind="title", id=id_))
+                if len(out) >= query.size:
+                    return out
+        for keyword in self._keyword_suggestions(searcher, terms, query.size):
+            key = keyword.casefold()
+            if key not in seen:
+                seen.add(key)
+                out.append(Suggestion(text=keyword, kind="keyword"))
+                if len(out) >= query.size:
+                    break
+        return out
+
+    def _title_suggestions(self, searcher: tantivy.Searcher, terms: Sequence[str], lang: str,
+                           size: int) -> Iterator[tuple[str, str]]:
+        """(title in ``lang``, id) of titles holding every term but the last as a word and a word
+        starting with the last one: best BM25 on the title first, ties in title order.
+
+        Titles repeat (series of datasets), so candidates are fetched in growing rounds until
+        ``size`` distinct titles are found or no candidate is left.
+        """
+        *whole, last = terms
+        exact_last = Query.term_query(self.schema, "title", last)
+        prefix = (Query.regex_query(self.schema, "title", last + ".*") if _WORD_ONLY.fullmatch(last)
+                  else exact_last)
+        must = [(Occur.Must, Query.term_query(self.schema, "title", t)) for t in whole]
+        query = Query.boolean_query([*must, (Occur.Must, Query.const_score_query(prefix, 0.0)),
+                                     (Occur.Should, exact_last)])
+        # Scores are BM25 of the whole words; a title matching only by prefix, with no other word
+        # typed, scores exactly 0, and that group (often most of the index) is read in title order.
+        prefix_only = Query.boolean_query([(Occur.Must, prefix), (Occur.MustNot, exact_last)]) if not whole else None
+        sort_field = self._sort_field(lang)
+        seen: set[str] = set()
+        wanted = size * 2
+        while True:
+            ranked = self._rank_titles(searcher, query, prefix_only, sort_field, wanted)
+            # A later round re-reads the earlier candidates: their titles are in ``seen`` already.
+            for (_, _, address) in ranked:
+                doc = searcher.doc(address)
+                raw = doc.get_first("display")
+                text = pick_text((json.loads(raw) if raw else {}).get("t") or {}, lang)
+                if text and text.casefold() not in seen:
+                    seen.add(text.casefold())
+                    yield text, doc.get_first("id")
+            if len(seen) >= size or len(ranked) < wanted or wanted >= _SUGGEST_MAX_CANDIDATES:
+                return
+            wanted *= 4
+
+    def _rank_titles(self, searcher: tantivy.Searcher, query: Query, prefix_only: Query | None,
+                     sort_field: str, n: int) -> list[tuple[float, int, tantivy.DocAddress]]:
+        """The first ``n`` matches by (score desc, title sort key asc)."""
+        limit = n + 1
+        while True:
+            hits = searcher.search(query, limit=limit, count=False).hits
+            if len(hits) < limit or hits[n - 1][0] != hits[-1][0] or limit >= _SUGGEST_MAX_CANDIDATES:
+                break  # all matches fetched, or the tie group on the n-th score is complete
+            if hits[-1][0] == 0.0 and prefix_only is not None:
+                break  # the zero-score group is read in title order below
+            limit *= 4
+        if prefix_only is not None and len(hits) > n and hits[n - 1][0] == 0.0:
+            scored = [h for h in hits if h[0] > 0.0]
+            zero = searcher.search(prefix_only, limit=n - len(scored), count=False,
+                                   order_by_field=sort_field, order=Order.Asc).hits
+            keys = searcher.fast_field_values(sort_field, [a for _, a in scored])
+            ranked = sorted(((s, k or 0, a) for (s, a), k in zip(scored, keys, strict=True)),
+                            key=lambda t: (-t[0], t[1]))
+            return ranked + [(0.0, k or 0, a) for k, a in zero]
+        keys = searcher.fast_field_values(sort_field, [a for _, a in hits])
+        ranked = sorted(((s, k or 0, a) for (s, a), k in zip(hits, keys, strict=True)), key=lambda t: (-t[0], t[1]))
+        return ranked[:n]
+
+    def _keyword_suggestions(self, searcher: tantivy.Searcher, terms: Sequence[str], size: int) -> list[str]:
+        """Keywords (as written) whose folded form starts with the typed words, or, for one typed
+        word, that have a word starting with it; most datasets first."""
+        prefix = (_KW_WORD + terms[0]) if len(terms) == 1 else (_KW_WHOLE + " ".join(terms))
+        limit = max(size, 1) * 4
+        live = Query.all_query()  # counts live documents only (doc_freq would count deleted ones)
+        while True:
+            found = searcher.terms_with_prefix("keyword_suggest", prefix, filter_query=live, limit=limit)
+            counts: dict[str, int] = {}
+            for term, count in found:
+                _, _, keyword = term.partition(_KW_SEP)
+                if count > 0 and count > counts.get(keyword, 0):
+                    counts[keyword] = count
+            distinct = len({k.casefold() for k in counts})
+            if distinct >= size or len(found) < limit:
+                break
+            limit *= 4
+        return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))]
 
     @staticmethod
     def _terms_agg(field: str) -> dict[str, Any]:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 import tantivy
 
 from catalogue.config import Settings
-from catalogue.dcat.namespaces import ACCESS_RIGHT_NAL
+from catalogue.dcat.namespaces import ACCESS_RIGHT_NAL, HEALTH_CATEGORY_NAL
 from catalogue.errors import ServiceUnavailable
 from catalogue.records import DatasetRecord
-from catalogue.search.base import SearchQuery, document_from_record
+from catalogue.search.base import (
+    MARK_END,
+    MARK_START,
+    SearchDocument,
+    SearchQuery,
+    SuggestQuery,
+    clean_marks,
+    document_from_record,
+)
 from catalogue.search.embedded import SCHEMA_VERSION, EmbeddedSearchBackend, _tokens
 from catalogue.text import words
 
@@ -19,11 +28,13 @@ LANGS = ("en", "el", "hu", "ro")
 
 
 def record(id: str, title: dict[str, str], *, countries=(), node="node", access=None, description=None,
-           keywords=None, modified=None, individuals=None) -> DatasetRecord:
+           keywords=None, modified=None, individuals=None, min_age=None, max_age=None,
+           health_categories=()) -> DatasetRecord:
     return DatasetRecord(
         id=id, node=node, title=title, description=description or {}, keywords=keywords or {},
         countries=list(countries), access_rights=ACCESS_RIGHT_NAL + access if access else None,
-        modified=modified, number_of_unique_individuals=individuals,
+        modified=modified, number_of_unique_individuals=individuals, min_typical_age=min_age,
+        max_typical_age=max_age, health_categories=list(health_categories),
     )
 
 
@@ -368,3 +379,398 @@ def test_incompatible_index_is_not_destroyed_while_another_process_writes_it(tmp
 ])
 def test_fast_tokenising_equals_folding_the_whole_text(text):
     assert _tokens(text) == " ".join(words(text))
+
+
+# Vocabulary labels --------------------------------------------------------------------------------------
+
+HGPD = HEALTH_CATEGORY_NAL + "HGPD"
+LABELS = {HGPD: ["Human genetic, epigenomic and genomic data",
+                 "Menschliche genetische, epigenomische und genomische Daten"]}
+
+
+def labelled(records):
+    return [document_from_record(r, LANGS, lambda iri: LABELS.get(iri, [])) for r in records]
+
+
+@pytest.fixture
+def labels_backend(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path / "labels", LANGS)
+    b.index(labelled([
+        record("tagged", {"en": "Exome panel"}, health_categories=[HGPD]),
+        record("titled", {"en": "Epigenomic atlas"}),
+        record("described", {"en": "Methylation study"}, description={"en": "Epigenomic profiles of blood"}),
+        record("plain", {"en": "Blood pressure survey"}),
+    ]))
+    yield b
+    b.close()
+
+
+def test_german_category_label_finds_the_tagged_dataset(labels_backend):
+    assert ids(labels_backend, "Menschliche genetische, epigenomische und genomische Daten") == ["tagged"]
+    assert ids(labels_backend, "menschliche genomische") == ["tagged"]
+    assert ids(labels_backend, "genomisc") == ["tagged"]  # prefix, as in the other fields
+
+
+def test_label_matches_rank_below_title_and_description_matches(labels_backend):
+    assert ids(labels_backend, "epigenomic") == ["titled", "described", "tagged"]
+
+
+def test_phrases_do_not_match_labels(labels_backend):
+    # Phrases are the dataset's own wording; a one-word phrase is a word of that wording too.
+    assert ids(labels_backend, '"genomische daten"') == []
+    assert ids(labels_backend, '"menschliche"') == []
+
+
+# Ranges ------------------------------------------------------------------------------------------------
+
+RANGED = [
+    record("n100", {"en": "Cohort one"}, countries=["DE"], individuals=100, min_age=0, max_age=17),
+    record("n500", {"en": "Cohort two"}, countries=["DE"], individuals=500, min_age=18, max_age=65),
+    record("n2000", {"en": "Cohort three"}, countries=["FR"], individuals=2000, min_age=65, max_age=90),
+    record("none", {"en": "Cohort four"}, countries=["FR"]),
+    record("minonly", {"en": "Cohort five"}, countries=["FR"], individuals=0, min_age=30),
+    record("maxonly", {"en": "Cohort six"}, countries=["IT"], max_age=40),
+]
+
+
+@pytest.fixture
+def ranged(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path / "ranged", LANGS)
+    b.index(docs(RANGED))
+    yield b
+    b.close()
+
+
+@pytest.mark.parametrize(("bounds", "expected"), [
+    ((100, 500), {"n100", "n500"}),           # both bounds inclusive
+    ((101, 499), set()),
+    ((500, None), {"n500", "n2000"}),         # open upper bound
+    ((None, 100), {"n100", "minonly"}),       # open lower bound; zero is a value, not a missing one
+    ((None, None), {"n100", "n500", "n2000", "minonly"}),  # only datasets that state the number
+    ((600, 100), set()),                      # an empty interval
+    ((-(2**70), 2**70), {"n100", "n500", "n2000", "minonly"}),  # beyond 64 bits: clamped, no error
+])
+def test_individuals_range(ranged, bounds, expected):
+    assert set(ids(ranged, ranges={"individuals": bounds})) == expected
+
+
+@pytest.mark.parametrize(("bounds", "expected"), [
+    ((17, 17), {"n100"}),                     # edge: max_age == low
+    ((18, 18), {"n500"}),                     # edge: min_age == high
+    ((65, 65), {"n500", "n2000"}),            # touches both intervals
+    ((17, 18), {"n100", "n500"}),
+    ((66, None), {"n2000"}),
+    ((91, None), set()),
+    ((None, 0), {"n100"}),
+    ((None, None), {"n100", "n500", "n2000"}),  # a dataset needs both ages to match an age range
+    ((0, 200), {"n100", "n500", "n2000"}),      # never the ones with a single age or none
+])
+def test_age_range_overlaps(ranged, bounds, expected):
+    assert set(ids(ranged, ranges={"age": bounds})) == expected
+
+
+def test_ranges_combine_with_text_filters_and_each_other(ranged):
+    assert set(ids(ranged, "cohort", ranges={"individuals": (100, None), "age": (60, None)})) == {"n500", "n2000"}
+    assert ids(ranged, "three", ranges={"individuals": (None, 1000)}) == []
+    assert ids(ranged, filters={"country": ["FR"]}, ranges={"age": (60, None)}) == ["n2000"]
+
+
+def test_ranges_apply_to_every_facet_count(ranged):
+    result = ranged.search(SearchQuery.parse("", ranges={"individuals": (100, None)}))
+    assert result.total == 3
+    assert facet(result, "country") == [("DE", 2), ("FR", 1)]
+    # Also to the drill-down counts of a filtered facet, which drop that facet's own filter.
+    result = ranged.search(SearchQuery.parse("", filters={"country": ["FR"]}, ranges={"individuals": (0, 600)}))
+    assert set(result.ids) == {"minonly"}
+    assert facet(result, "country") == [("DE", 2), ("FR", 1)]
+
+
+# Highlights --------------------------------------------------------------------------------------------
+
+LONG = " ".join(f"filler{i} word" for i in range(60))  # ~700 characters without a match
+
+
+def marked(snippet: str) -> list[str]:
+    return re.findall(f"{MARK_START}(.*?){MARK_END}", snippet)
+
+
+def plain(snippet: str) -> str:
+    return clean_marks(snippet).strip("\u2026")
+
+
+@pytest.fixture
+def hl(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path / "hl", LANGS)
+    b.index(docs([
+        *RECORDS,
+        record("long", {"en": "Population panel"},
+               description={"en": f"Colorectal sequencing first. {LONG} A colorectal cohort, colorectal tumours and "
+                                  f"colorectal polyps sequenced. {LONG} The end."}),
+        record("cafe", {"en": "Cafe\u0301 workers", "el": "Καφέ"}, description={"en": "Short text about work."}),
+        record("phrase", {"en": "Rare samples"}, description={"en": "A rare disease cohort; disease is rare."}),
+    ]))
+    yield b
+    b.close()
+
+
+def highlight(b, text, **kwargs):
+    return b.search(SearchQuery.parse(text, highlight=True, size=100, **kwargs))
+
+
+def test_highlight_marks_the_original_accented_word(hl):
+    result = highlight(hl, "γονιδιωμα", lang="el")
+    assert result.highlights == {"gr1": {"title": f"{MARK_START}Γονιδίωμα{MARK_END} καρκίνου"}}
+    assert highlight(hl, "ΓΟΝΙΔΊΩΜΑ", lang="el").highlights["gr1"]["title"].startswith(f"{MARK_START}Γονιδίωμα")
+    # Shown in English, the title holds no Greek word: no snippet for that dataset at all.
+    assert highlight(hl, "γονιδιωμα", lang="en").highlights == {}
+    result = highlight(hl, "felnottek", lang="hu")
+    assert result.highlights["hu1"]["title"] == f"Genomikai kohorsz {MARK_START}felnőttek{MARK_END}"
+
+
+def test_highlight_language_falls_back_like_the_display(hl):
+    # Portuguese: no title in Portuguese, so the English one is shown and marked.
+    title = highlight(hl, "cancer", lang="pt").highlights["gr1"]["title"]
+    assert title == f"{MARK_START}Cancer{MARK_END} genome cohort"
+
+
+def test_highlight_marks_the_word_a_prefix_matched(hl):
+    result = highlight(hl, "cohort genom", lang="en")
+    assert result.highlights["hu1"]["title"] == f"{MARK_START}Genomic{MARK_END} {MARK_START}cohort{MARK_END} of adults"
+    assert marked(result.highlights["gr1"]["title"]) == ["genome", "cohort"]
+
+
+def test_highlight_keeps_combining_accents_inside_the_mark(hl):
+    assert highlight(hl, "cafe", lang="en").highlights["cafe"] == {"title": f"{MARK_START}Cafe\u0301{MARK_END} workers"}
+
+
+def test_highlight_phrase_marks_only_the_sequence(hl):
+    snippet = highlight(hl, '"rare disease"', lang="en").highlights["phrase"]
+    assert "title" not in snippet  # "Rare" alone is not the phrase
+    assert snippet["description"] == (f"A {MARK_START}rare{MARK_END} {MARK_START}disease{MARK_END} cohort; "
+                                      "disease is rare.")
+
+
+def test_highlight_description_fragment_around_the_densest_matches(hl):
+    # One "colorectal" opens the description, three come together in the middle: they win.
+    result = highlight(hl, "colorectal", lang="en")
+    snippet = result.highlights["long"]
+    assert "title" not in snippet  # only fields with a mark
+    fragment = snippet["description"]
+    assert marked(fragment) == ["colorectal"] * 3
+    text = clean_marks(fragment)
+    assert len(text) <= 240
+    assert text.startswith("\u2026") and text.endswith("\u2026")
+    original = hl._display(hl._searcher(), ["long"])["long"]["d"]["en"]
+    inner = plain(fragment)
+    start = original.index(inner)
+    # Cut at word boundaries: whole words at both ends.
+    assert original[start - 1] == " " and original[start + len(inner)] == " "
+
+
+def test_highlight_short_description_is_whole_and_first_match_wins_the_fragment(hl):
+    assert highlight(hl, "rare", lang="en").highlights["de1"] == {
+        "title": f"{MARK_START}Rare{MARK_END} disease registry",
+        "description": f"Registry of {MARK_START}rare{MARK_END} disease patients with whole genome sequencing data",
+    }
+    fragment = highlight(hl, "sequencing", lang="en").highlights["long"]["description"]
+    assert fragment.startswith(f"Colorectal {MARK_START}sequencing{MARK_END} first.")
+    assert fragment.endswith("\u2026") and "colorectal" not in fragment
+
+
+def test_no_highlights_unless_asked_or_without_words(hl):
+    assert hl.search(SearchQuery.parse("cancer", size=100)).highlights == {}
+    assert hl.search(SearchQuery.parse("", highlight=True, size=100)).highlights == {}
+
+
+def test_highlights_only_for_the_page(hl):
+    result = hl.search(SearchQuery.parse("cancer", highlight=True, size=2, sort="title"))
+    assert (result.total, result.ids) == (3, ["fr1", "gr1"])
+    assert list(result.highlights) == ["fr1", "gr1"]
+    rest = hl.search(SearchQuery.parse("cancer", highlight=True, size=2, page=2, sort="title"))
+    assert list(rest.highlights) == rest.ids == ["defr"]
+
+
+def test_marks_never_come_from_the_data(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    sneaky = f"Cancer {MARK_START}trick{MARK_END} study"
+    b.index([SearchDocument(id="x", title={"en": sneaky}, description={"en": sneaky}, keywords={}, facets={},
+                            modified=None, title_sort={})])
+    snippet = highlight(b, "cancer").highlights["x"]
+    assert snippet["title"] == f"{MARK_START}Cancer{MARK_END} trick study"
+    assert snippet["description"].count(MARK_START) == snippet["description"].count(MARK_END) == 1
+
+
+# Suggestions -------------------------------------------------------------------------------------------
+
+
+def suggest(b, text, lang="en", size=8):
+    return [(s.kind, s.text, s.id) for s in b.suggest(SuggestQuery.parse(text, lang=lang, size=size))]
+
+
+def test_suggest_completes_titles_by_prefix(backend):
+    # "cancer" is a prefix-only match everywhere: equal scores, so title order in the language asked.
+    assert suggest(backend, "canc") == [("title", "Cancer cohort France", "fr1"),
+                                        ("title", "Cancer genome cohort", "gr1"),
+                                        ("title", "Cross-border cancer registry", "defr")]
+    assert suggest(backend, "CANC", size=1) == [("title", "Cancer cohort France", "fr1")]
+
+
+def test_suggest_every_term_but_the_last_is_a_whole_word(backend):
+    assert suggest(backend, "cancer coh") == [("title", "Cancer cohort France", "fr1"),
+                                              ("title", "Cancer genome cohort", "gr1")]
+    assert suggest(backend, "canc cohort") == []  # "canc" is not a word of any title
+    assert suggest(backend, "rare disease reg") == [("title", "Rare disease registry", "de1")]
+
+
+def test_suggest_title_in_the_query_language_with_fallback(backend):
+    assert suggest(backend, "γονιδ", lang="el") == [("title", "Γονιδίωμα καρκίνου", "gr1")]
+    # Found through the Greek title, shown in English; and in English for a language without a title.
+    assert suggest(backend, "γονιδ", lang="en") == [("title", "Cancer genome cohort", "gr1")]
+    assert suggest(backend, "γονιδ", lang="pt") == [("title", "Cancer genome cohort", "gr1")]
+    assert suggest(backend, "felno", lang="hu") == [("title", "Genomikai kohorsz felnőttek", "hu1")]
+
+
+def test_suggest_best_title_match_first(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    b.index(docs([
+        record("a", {"en": "Alpha genomes"}),               # prefix only
+        record("z", {"en": "Zeta genome"}),                 # the whole word: BM25 above every prefix match
+        record("y", {"en": "Yotta genome of a large cohort"}),  # whole word, longer title: lower BM25
+    ]))
+    assert [i for _, _, i in suggest(b, "genome")] == ["z", "y", "a"]
+
+
+def test_suggest_prefix_group_in_title_order_beyond_the_first_candidates(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    names = [f"{a}{b}" for a in "qwertyuiopasdfghjklzxcvbnm" for b in "aeiou"][:60]
+    for batch in (names[::2], names[1::2]):  # two segments, neither in title order
+        b.index(docs([record(n, {"en": f"{n.capitalize()} samples"}) for n in batch]))
+    got = suggest(b, "sampl", size=5)
+    assert [t for _, t, _ in got] == [f"{n.capitalize()} samples" for n in sorted(names)[:5]]
+
+
+KEYWORDED = [
+    record("k1", {"en": "First"}, keywords={"en": ["Genomics", "Whole genome sequencing"]}),
+    record("k2", {"en": "Second"}, keywords={"en": ["genomics", "Genome sequencing"]}),
+    record("k3", {"en": "Third"}, keywords={"en": ["genomics", "Genome sequencing", "Oncology"]}),
+    record("k4", {"en": "Fourth"}, keywords={"de": ["Genomik"], "en": ["genomics"]}),
+    record("k5", {"en": "Genomics"}, keywords={"en": ["Sequenzierung"]}),
+]
+
+
+@pytest.fixture
+def keyworded(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path / "kw", LANGS)
+    b.index(docs(KEYWORDED))
+    yield b
+    b.close()
+
+
+def test_suggest_keywords_by_prefix_most_frequent_first(keyworded):
+    assert suggest(keyworded, "geno") == [
+        ("title", "Genomics", "k5"),
+        # "genomics" (3 datasets) duplicates the title and "Genomics" (1) differs only in case.
+        ("keyword", "Genome sequencing", None),  # 2
+        ("keyword", "Genomik", None),             # 1, ties by value
+        ("keyword", "Whole genome sequencing", None),  # 1, a later word starts with "geno"
+    ]
+    # One typed word also finds keywords with a later word starting with it.
+    assert suggest(keyworded, "sequ") == [("keyword", "Genome sequencing", None),
+                                          ("keyword", "Sequenzierung", None),
+                                          ("keyword", "Whole genome sequencing", None)]
+    # Several words: the keyword must start with them.
+    assert suggest(keyworded, "genome seq") == [("keyword", "Genome sequencing", None)]
+    assert suggest(keyworded, "whole genome s") == [("keyword", "Whole genome sequencing", None)]
+    assert suggest(keyworded, "onc") == [("keyword", "Oncology", None)]
+
+
+def test_suggest_size_limit_and_no_duplicates(keyworded):
+    assert suggest(keyworded, "geno", size=2) == [("title", "Genomics", "k5"), ("keyword", "Genome sequencing", None)]
+    assert suggest(keyworded, "geno", size=1) == [("title", "Genomics", "k5")]
+    assert suggest(keyworded, "geno", size=0) == []
+    many = keyworded.suggest(SuggestQuery.parse("g", size=20))
+    assert len({s.text.casefold() for s in many}) == len(many)
+
+
+def test_suggest_nothing_for_no_terms(keyworded):
+    assert suggest(keyworded, "") == []
+    assert suggest(keyworded, " ,;! ") == []
+    assert suggest(keyworded, "zzz") == []
+
+
+def test_suggest_counts_only_live_documents(keyworded):
+    keyworded.delete(["k1"])
+    assert suggest(keyworded, "whole") == []
+    keyworded.delete(["k2", "k3"])
+    assert ("keyword", "Genome sequencing", None) not in suggest(keyworded, "geno")
+
+
+# Rebuild -----------------------------------------------------------------------------------------------
+
+
+def test_rebuild_swaps_in_one_commit_while_others_keep_reading(backend):
+    portal = EmbeddedSearchBackend(backend.path, LANGS)  # a reader, as in the portal process
+    seen_during = []
+
+    def documents():
+        for doc in docs([record("new1", {"en": "Microbiome survey"}), RECORDS[0],
+                         record("new1", {"en": "Microbiome atlas"})]):
+            seen_during.append((portal.count(), portal.search(SearchQuery.parse("cancer")).total))
+            yield doc
+
+    assert backend.rebuild(documents()) == 3
+    assert seen_during == [(7, 3)] * 3  # never empty, never partial
+    assert portal.count() == 2
+    assert ids(portal, "microbiome") == ["new1"]
+    assert ids(portal, "atlas") == ["new1"]  # a repeated id keeps its last version
+    assert ids(portal, "registry") == []
+
+
+def test_rebuild_that_fails_leaves_the_index_as_it_was(backend):
+    def documents():
+        yield from docs(RECORDS[:1])
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(documents())
+    assert backend.count() == 7
+    assert backend.index(docs(RECORDS[:1])) == 1  # the writer was released
+
+
+def test_large_tie_groups_page_consistently_without_reading_every_id(tmp_path, monkeypatch):
+    import catalogue.search.embedded as embedded
+
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    names = [f"id{(i * 7) % 25:02d}" for i in range(25)]
+    b.index(docs([record(i, {"en": "Same title"}) for i in names[:12]]))
+    b.index(docs([record(i, {"en": "Same title"}) for i in names[12:]]))  # two segments
+    b.index(docs([record("best", {"en": "Same same title"})]))
+    monkeypatch.setattr(embedded, "_TIE_GROUP_MAX", 5)  # 25 equal scores are now a large group
+    read = []
+    monkeypatch.setattr(b, "_ids", lambda s, addresses: read.extend(a := list(addresses)) or
+                        EmbeddedSearchBackend._ids(b, s, a))
+    pages = [b.search(SearchQuery.parse("same", page=p, size=4)).ids for p in range(1, 8)]
+    assert pages[0][0] == "best"
+    flat = [i for p in pages for i in p]
+    assert sorted(flat) == sorted([*names, "best"])  # nothing repeated, nothing skipped
+    assert len(read) == len(flat)  # only the page's stored ids were read
+    monkeypatch.setattr(embedded, "_TIE_GROUP_MAX", 1000)
+    assert [i for p in range(1, 8) for i in b.search(SearchQuery.parse("same", page=p, size=4)).ids] \
+        == ["best", *sorted(names)]
+
+
+def test_ties_sharing_the_id_key_are_still_ordered_by_id(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    names = [f"dataset-{(i * 7) % 25:04d}" for i in range(25)]  # the same first 8 bytes
+    b.index(docs([record(i, {"en": "Same title"}) for i in names] + [record("a", {"en": "Same title"})]))
+    pages = [i for p in (1, 2, 3, 4) for i in b.search(SearchQuery.parse("same", page=p, size=7)).ids]
+    assert pages == ["a", *sorted(names)]
+
+
+def test_suggest_looks_past_repeated_titles(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    b.index(docs([record(f"a{i:02d}", {"en": "Alpha samples"}) for i in range(30)]
+                 + [record("b", {"en": "Beta samples"}), record("c", {"en": "Gamma SAMPLES"}),
+                    record("d", {"en": "Gamma samples"})]))
+    assert [t for _, t, _ in suggest(b, "sampl", size=3)] == ["Alpha samples", "Beta samples", "Gamma SAMPLES"]
+    assert [t for _, t, _ in suggest(b, "alpha sampl", size=3)] == ["Alpha samples"]
