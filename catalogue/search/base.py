@@ -20,6 +20,7 @@ from catalogue.text import fold, sort_key, words
 FACETS: tuple[str, ...] = ("country", "node", "access_rights", "health_category", "theme", "keyword")
 SORTS: tuple[str, ...] = ("relevance", "modified", "-modified", "title", "-title")
 MAX_PAGE_SIZE = 100
+MIN_PREFIX_CHARS = 3  # the last query term also matches as a word prefix from this length on
 MAX_RESULT_WINDOW = 10_000  # page * size beyond this is refused, as deep paging is a crawler's job
 FACET_SIZE = 50  # values returned per facet (the most frequent)
 
@@ -274,7 +275,7 @@ class SearchBackend(ABC):
 
 
 __all__ = [
-    "MARK_END", "MARK_START", "RANGES", "SuggestQuery", "Suggestion", "clean_marks",
+    "MARK_END", "MARK_START", "MIN_PREFIX_CHARS", "RANGES", "SuggestQuery", "Suggestion", "clean_marks",
     "FACETS", "FACET_SIZE", "MAX_PAGE_SIZE", "MAX_RESULT_WINDOW", "SORTS", "FacetValue", "SearchBackend",
     "SearchDocument", "SearchQuery", "SearchResult", "document_from_record", "facet_iri", "facet_value", "fold",
     "pick_text",

@@ -23,10 +23,9 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -47,10 +46,9 @@ from catalogue.errors import BadRequest, CatalogueError, ServiceUnavailable
 from catalogue.search.base import (
     FACET_SIZE,
     FACETS,
-    MARK_END,
-    MARK_START,
     MAX_PAGE_SIZE,
     MAX_RESULT_WINDOW,
+    MIN_PREFIX_CHARS,
     FacetValue,
     SearchBackend,
     SearchDocument,
@@ -60,7 +58,8 @@ from catalogue.search.base import (
     SuggestQuery,
     pick_text,
 )
-from catalogue.text import fold, sort_key, words
+from catalogue.search.highlight import highlight_document
+from catalogue.text import date_key, fold, folded_tokens, sort_key
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,6 @@ START_HINT = "start one with `bash scripts/elasticsearch start` or check GDI_ELA
 # Scoring, as in the embedded backend: BM25 per field with these multipliers, best field wins.
 TEXT_BOOSTS = {"title_all": 3.0, "keywords_all": 2.0, "text_all": 1.0, "labels": 0.5}
 TIE_BREAKER = 0.1
-MIN_PREFIX_CHARS = 3
 EXACT_BONUS = 1.0  # an exact match of the last term always outranks a prefix-only one (< EXACT_BONUS)
 PREFIX_SCORE = {"title_all": 0.3, "keywords_all": 0.2, "text_all": 0.1, "labels": 0.05}
 # Stemmed matches in the query's language: constant, small, so that prefix + stem < EXACT_BONUS.
@@ -101,49 +99,16 @@ BULK_CHUNK_DOCS = 1000
 BULK_CHUNK_BYTES = 10 * 1024 * 1024
 BULK_TIMEOUT = 120.0  # seconds per bulk request or index-level operation (at least the configured one)
 SUGGEST_FETCH = 4  # titles fetched per suggestion asked, so that duplicates can be dropped
-SNIPPET_CHARS = 240
-SNIPPET_BEFORE = 60  # characters kept before the first mark when a description is cut
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SAFE_NAME = re.compile(r"[^a-z0-9_]")
 # A word of the original text, with any combining marks that follow its letters.
-_TEXT_WORD = re.compile(r"\w[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
-_ASCII_WORD = re.compile(r"\w+")  # as catalogue.text, applied to ASCII only
 _KEY_SEP = "\x1f"  # between the folded and the original form of a keyword in ``keyword_key``
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 
 T = TypeVar("T")
 
 
-# Text helpers (pure Python; candidates for a shared module) ----------------------------------------------
-
-
-def folded_tokens(text: str) -> str:
-    """``" ".join(words(text))``, computed faster; what the catch-all fields index (split on spaces).
-
-    As in the embedded backend: :func:`catalogue.text.fold` maps characters independently and no space
-    folds to a word character, so ASCII text only needs ``lower()`` and other text can be folded one
-    whitespace-separated chunk at a time, each distinct chunk once.
-    """
-    if not text:
-        return ""
-    if text.isascii():
-        return " ".join(_ASCII_WORD.findall(text.lower()))
-    return " ".join(filter(None, map(_chunk_tokens, text.split())))
-
-
-@lru_cache(maxsize=1 << 16)
-def _chunk_tokens(chunk: str) -> str:
-    return " ".join(words(chunk))
-
-
-def date_key(value: str | None) -> int | None:
-    """YYYYMMDD as an integer, with 00 for a missing month or day (as the embedded backend sorts)."""
-    match = _DATE.match(value or "")
-    if not match:
-        return None
-    year, month, day = match.group(1), match.group(2) or "00", match.group(3) or "00"
-    return int(year) * 10_000 + int(month) * 100 + int(day)
 
 
 def es_date(value: str | None) -> str | None:
@@ -157,72 +122,6 @@ def es_date(value: str | None) -> str | None:
     except ValueError:
         return None
     return "-".join(p for p in (year, month, day) if p)
-
-
-def mark_words(text: str, exact: Iterable[str], prefix: str | None = None) -> tuple[str, int | None]:
-    """``text`` with every word that folds to one of ``exact`` (or starts with ``prefix``) marked.
-
-    Words are found in the original text and compared by their folded form, so the snippet shows the
-    dataset's own spelling (accents, case) while matching stays accent-insensitive. Returns the marked
-    text and the offset in ``text`` of the first marked word (``None`` when nothing matched).
-    """
-    exact = set(exact)
-    out: list[str] = []
-    pos, first = 0, None
-    for match in _TEXT_WORD.finditer(text):
-        tokens = words(match.group())
-        if any(t in exact or (prefix and t.startswith(prefix)) for t in tokens):
-            if first is None:
-                first = match.start()
-            out += [text[pos:match.start()], MARK_START, match.group(), MARK_END]
-            pos = match.end()
-    out.append(text[pos:])
-    return "".join(out), first
-
-
-def fragment(text: str, exact: Iterable[str], prefix: str | None = None,
-             size: int = SNIPPET_CHARS) -> str | None:
-    """About ``size`` characters of ``text`` around its first match, marked, with "…" where cut."""
-    exact = set(exact)
-    if len(text) <= size:
-        marked, first = mark_words(text, exact, prefix)
-        return marked if first is not None else None
-    _, first = mark_words(text, exact, prefix)
-    if first is None:
-        return None
-    start = max(0, first - SNIPPET_BEFORE)
-    if start + size > len(text):
-        start = max(0, len(text) - size)
-    if start > 0:  # begin at a word: after the first space past the cut, if there is one before the match
-        space = text.find(" ", start, first)
-        start = space + 1 if space >= 0 else start
-    end = min(len(text), start + size)
-    if end < len(text):
-        space = text.rfind(" ", max(first, start), end)
-        end = space if space > first else end
-    piece = text[start:end].strip()
-    marked, _ = mark_words(piece, exact, prefix)
-    return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")
-
-
-def highlight_document(title: Mapping[str, str], description: Mapping[str, str], query: SearchQuery
-                       ) -> dict[str, str]:
-    """Snippets for one hit: the whole title and a description fragment, only those with a mark."""
-    exact = set(query.terms) | {w for phrase in query.phrases for w in phrase}
-    last = query.terms[-1] if query.terms else None
-    prefix = last if last and len(last) >= MIN_PREFIX_CHARS else None
-    out: dict[str, str] = {}
-    title_text = pick_text(title, query.lang)
-    if title_text:
-        marked, first = mark_words(title_text, exact, prefix)
-        if first is not None:
-            out["title"] = marked
-    description_text = pick_text(description, query.lang)
-    if description_text:
-        snippet = fragment(description_text, exact, prefix)
-        if snippet is not None:
-            out["description"] = snippet
-    return out
 
 
 def language_field(lang: str) -> str:
@@ -844,5 +743,4 @@ def _reason(exc: ApiError) -> str:
     return str(error or exc.message)[:500]
 
 
-__all__ = ["SCHEMA_VERSION", "ElasticsearchBackend", "date_key", "es_date", "folded_tokens", "fragment",
-           "highlight_document", "mark_words"]
+__all__ = ["SCHEMA_VERSION", "ElasticsearchBackend", "es_date"]

@@ -26,7 +26,6 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +42,7 @@ from catalogue.errors import BadRequest, ServiceUnavailable
 from catalogue.search.base import (
     FACET_SIZE,
     FACETS,
-    MARK_END,
-    MARK_START,
+    MIN_PREFIX_CHARS,
     FacetValue,
     SearchBackend,
     SearchDocument,
@@ -55,7 +53,8 @@ from catalogue.search.base import (
     clean_marks,
     pick_text,
 )
-from catalogue.text import sort_key, words
+from catalogue.search.highlight import Highlighter, highlight_document
+from catalogue.text import date_key, folded_tokens, sort_key
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,6 @@ PHRASE_FIELDS = ("title", "keywords", "description")
 # and a vocabulary label (a country or category name shared by many datasets) says least.
 TEXT_BOOSTS = {"title": 3.0, "keywords": 2.0, "description": 1.0, "labels": 0.5}
 NUMERIC_FIELDS = ("individuals", "records", "min_age", "max_age")
-MIN_PREFIX_CHARS = 3
 # Scoring of the last term (see _term_query): an exact match always earns EXACT_BONUS on top of its
 # BM25 score, a prefix-only match earns at most PREFIX_SCORE[field] < EXACT_BONUS, so any exact
 # match outranks every prefix-only one whatever the BM25 statistics.
@@ -88,17 +86,10 @@ _FACET_FETCH = FACET_SIZE * 4
 _FACET_SEGMENT_SIZE = FACET_SIZE * 100
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WORD_ONLY = re.compile(r"\w+")
-_WORD = re.compile(r"\w+")  # as catalogue.text, applied to ASCII only
 _SEGMENT_FILE = re.compile(r"^[0-9a-f]{32}(?:\.\d+)?\.[a-z]+$")
 
 # Highlights: a word as written, with any combining marks that follow it (decomposed accents).
-_TEXT_WORD = re.compile(r"\w[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
-_SPACE = re.compile(r"\s+")
-FRAGMENT_CHARS = 240  # the longest description snippet, ellipses included
-_ELLIPSIS = "\u2026"
-_FRAGMENT_LEAD = 60  # context kept before the first mark of a fragment, at most
 
 # Suggestions: terms of the ``keyword_suggest`` field are "<kind><folded form>\x1f<keyword as written>",
 # kind "0" for the whole keyword and "1" for each word-suffix of it (so one typed word finds
@@ -116,39 +107,6 @@ def _lang_field(lang: str) -> str:
     return "title_sort_" + re.sub(r"[^A-Za-z0-9]", "_", lang)
 
 
-def _date_key(value: str | None) -> int | None:
-    """YYYYMMDD as an integer: sorts like the date, and stays readable in the index."""
-    match = _DATE.match(value or "")
-    if not match:
-        return None
-    year, month, day = match.group(1), match.group(2) or "00", match.group(3) or "00"
-    return int(year) * 10_000 + int(month) * 100 + int(day)
-
-
-def _tokens(text: str) -> str:
-    """``" ".join(words(text))``, computed faster; the whitespace tokenizer splits it back.
-
-    :func:`catalogue.text.fold` maps each character independently (case folding, compatibility
-    decomposition, dropping combining marks), and no whitespace character folds to a word character,
-    so folding and splitting word by word gives the same tokens as folding the whole text. That lets
-    ASCII text skip Unicode normalisation (its fold is ``lower()``) and other words be folded once
-    per distinct spelling; pure-Python folding was otherwise most of the indexing time.
-    """
-    if text.isascii():
-        return " ".join(_WORD.findall(text.lower()))
-    return " ".join(filter(None, map(_chunk_tokens, text.split())))
-
-
-@lru_cache(maxsize=1 << 16)
-def _chunk_tokens(chunk: str) -> str:
-    return " ".join(words(chunk))
-
-
-@lru_cache(maxsize=1 << 16)
-def _word_tokens(word: str) -> tuple[str, ...]:
-    return tuple(words(word))
-
-
 def _id_key(id_: str) -> int:
     """Big-endian number of the id's first 8 UTF-8 bytes: ordered like the ids (UTF-8 byte order is
     code point order), equal only for ids sharing those bytes."""
@@ -157,99 +115,12 @@ def _id_key(id_: str) -> int:
 
 def _keyword_terms(keyword: str) -> list[str]:
     keyword = clean_marks(keyword)
-    folded = _tokens(keyword).split()
+    folded = folded_tokens(keyword).split()
     if not folded:
         return []
     out = [_KW_WHOLE + " ".join(folded) + _KW_SEP + keyword]
     out.extend(_KW_WORD + " ".join(folded[i:]) + _KW_SEP + keyword for i in range(min(len(folded), _KW_MAX_WORDS)))
     return out
-
-
-class _Highlighter:
-    """Marks the words of one query in original text: exact terms, the last term as a prefix (as the
-    search expands it), and the words of each phrase where they occur in sequence."""
-
-    def __init__(self, query: SearchQuery) -> None:
-        self.exact = set(query.terms) | {p[0] for p in query.phrases if len(p) == 1}
-        last = query.terms[-1] if query.terms else ""
-        self.prefix = last if len(last) >= MIN_PREFIX_CHARS and _WORD_ONLY.fullmatch(last) else ""
-        self.phrases = [p for p in query.phrases if len(p) > 1]
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of each matching word of ``text``, in order."""
-        exact, prefix = self.exact, self.prefix
-        runs: list[tuple[int, int, tuple[str, ...]]] = []
-        marked: list[bool] = []
-        for m in _TEXT_WORD.finditer(text):
-            word = m.group()
-            tokens = (word.lower(),) if word.isascii() else _word_tokens(word)
-            runs.append((m.start(), m.end(), tokens))
-            marked.append(any(t in exact or (prefix and t.startswith(prefix)) for t in tokens))
-        if self.phrases:
-            flat = [(t, i) for i, (_, _, tokens) in enumerate(runs) for t in tokens]
-            flat_words = [t for t, _ in flat]
-            for phrase in self.phrases:
-                n = len(phrase)
-                for k in range(len(flat) - n + 1):
-                    if flat_words[k] == phrase[0] and tuple(flat_words[k:k + n]) == phrase:
-                        for _, i in flat[k:k + n]:
-                            marked[i] = True
-        return [(s, e) for (s, e, _), hit in zip(runs, marked, strict=True) if hit]
-
-    def title(self, text: str) -> str | None:
-        text = _SPACE.sub(" ", text).strip()
-        spans = self.spans(text)
-        return _render(text, spans, 0, len(text)) if spans else None
-
-    def fragment(self, text: str, limit: int = FRAGMENT_CHARS) -> str | None:
-        text = _SPACE.sub(" ", text).strip()
-        spans = self.spans(text)
-        if not spans:
-            return None
-        n = len(text)
-        if n <= limit:
-            return _render(text, spans, 0, n)
-        budget = limit - 2  # room for an ellipsis at either end
-        # The window that holds the most marks (the earliest of equals), starting at a mark.
-        best_i, best_count, j = 0, 0, 0
-        for i, (start, _) in enumerate(spans):
-            j = max(j, i)
-            while j < len(spans) and spans[j][1] - start <= budget:
-                j += 1
-            if j - i > best_count:
-                best_i, best_count = i, j - i
-        anchor_start, anchor_end = spans[best_i]
-        covered_end = spans[best_i + best_count - 1][1] if best_count else anchor_end
-        slack = max(0, budget - (covered_end - anchor_start))
-        start = anchor_start - min(anchor_start, _FRAGMENT_LEAD, slack // 2)
-        end = min(n, start + budget)
-        start = max(0, min(start, end - budget))
-        # Cut at word boundaries, never inside the anchoring word.
-        if start > 0 and not text[start - 1].isspace():
-            space = text.find(" ", start, anchor_start)
-            if space >= 0:
-                start = space + 1
-        if end < n and not text[end].isspace():
-            space = text.rfind(" ", max(start, anchor_end), end)
-            if space >= 0:
-                end = space
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        inside = [(s, e) for s, e in spans if s >= start and e <= end]
-        if not inside:  # one word longer than the whole fragment
-            return None
-        return (_ELLIPSIS if start > 0 else "") + _render(text, inside, start, end) + (_ELLIPSIS if end < n else "")
-
-
-def _render(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
-    out, pos = [], start
-    for s, e in spans:
-        out += [text[pos:s], MARK_START, text[s:e], MARK_END]
-        pos = e
-    out.append(text[pos:end])
-    return "".join(out)
 
 
 class EmbeddedSearchBackend(SearchBackend):
@@ -428,7 +299,7 @@ class EmbeddedSearchBackend(SearchBackend):
                               ("labels", doc.labels)):
             for value in values:
                 # One value per language (or keyword), so that phrases never span two of them.
-                tokens = _tokens(value) if value else ""
+                tokens = folded_tokens(value) if value else ""
                 if tokens:
                     out.add_text(field, tokens)
         for facet in FACETS:
@@ -443,7 +314,7 @@ class EmbeddedSearchBackend(SearchBackend):
         display = {"t": {k: clean_marks(v) for k, v in doc.title.items() if v},
                    "d": {k: clean_marks(v) for k, v in doc.description.items() if v}}
         out.add_bytes("display", json.dumps(display, ensure_ascii=False, separators=(",", ":")).encode())
-        modified = _date_key(doc.modified)
+        modified = date_key(doc.modified)
         if modified is not None:
             out.add_unsigned("modified", modified)
         for lang, field in self._sort_fields.items():
@@ -630,16 +501,10 @@ class EmbeddedSearchBackend(SearchBackend):
 
     def _highlights(self, searcher: tantivy.Searcher, query: SearchQuery,
                     ids: Sequence[str]) -> dict[str, dict[str, str]]:
-        marker = _Highlighter(query)
+        marker = Highlighter(query)
         out: dict[str, dict[str, str]] = {}
         for id_, display in self._display(searcher, ids).items():
-            snippets = {}
-            title = marker.title(pick_text(display.get("t") or {}, query.lang))
-            if title:
-                snippets["title"] = title
-            description = marker.fragment(pick_text(display.get("d") or {}, query.lang))
-            if description:
-                snippets["description"] = description
+            snippets = highlight_document(display.get("t") or {}, display.get("d") or {}, query, marker)
             if snippets:
                 out[id_] = snippets
         return {i: out[i] for i in ids if i in out}  # in page order

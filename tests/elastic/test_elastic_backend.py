@@ -21,11 +21,9 @@ from catalogue.search.base import MARK_END, MARK_START, SearchQuery, SuggestQuer
 from catalogue.search.elastic import (
     SCHEMA_VERSION,
     ElasticsearchBackend,
-    date_key,
     es_date,
-    fragment,
-    mark_words,
 )
+from catalogue.text import date_key
 
 pytestmark = pytest.mark.elasticsearch
 
@@ -389,15 +387,6 @@ def test_long_description_gives_a_fragment_around_the_first_match(make_backend):
     assert f"{M0}Exome{M1} data" in snippet
     assert 200 <= len(snippet.replace(M0, "").replace(M1, "")) <= 245
     assert " word" in snippet and " tail" in snippet  # context on both sides, cut at word boundaries
-
-
-def test_mark_words_and_fragment_helpers():
-    assert mark_words("Cancer genome cohort", {"cancer"}, "coh") == (f"{M0}Cancer{M1} genome {M0}cohort{M1}", 0)
-    assert mark_words("Ελληνικά δεδομένα", {"δεδομενα"}) == (f"Ελληνικά {M0}δεδομένα{M1}", 9)
-    assert mark_words("cafe\u0301 bar", {"cafe"}) == (f"{M0}cafe\u0301{M1} bar", 0)  # combining mark kept
-    assert mark_words("nothing here", {"x"}) == ("nothing here", None)
-    assert fragment("short text", {"short"}) == f"{M0}short{M1} text"
-    assert fragment("x " * 200, {"y"}) is None
 
 
 def test_date_helpers():
