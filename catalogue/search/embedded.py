@@ -19,6 +19,7 @@ the keywords themselves and their document counts.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import os
@@ -26,6 +27,8 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +63,7 @@ log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the way text is turned into terms changes: an index written by another
 # version is then rebuilt empty instead of silently answering with different semantics.
-SCHEMA_VERSION = 2  # 2: labels, stored display text, keyword suggestions
+SCHEMA_VERSION = 3  # 2: labels, stored display text, keyword suggestions; 3: facet slot columns
 _MARKER = "gdi-search-schema.json"
 
 WRITER_HEAP_BYTES = 128_000_000
@@ -84,6 +87,37 @@ PREFIX_SCORE = {"title": 0.3, "keywords": 0.2, "description": 0.1, "labels": 0.0
 # still be ordered by value; and per-segment candidates, which bound the count error on many segments.
 _FACET_FETCH = FACET_SIZE * 4
 _FACET_SEGMENT_SIZE = FACET_SIZE * 100
+# Facets of controlled vocabularies (a few dozen values at most) are counted from single-valued
+# columns, which tantivy counts ~20 times faster than a multi-valued one, at a cost per column and
+# per distinct value. Each column of FACET_COLUMNS holds, for every dataset, one string made of the
+# listed parts (facet, first value index, end index or None for all the rest): the value itself for
+# a part of one value, else the JSON list of [facet, value] pairs, "" when there is none. Counting
+# every distinct string of the columns (a complete bucket list) and adding it to the values it holds
+# gives exact counts whatever the data; the layout only decides the speed: it keeps few columns and
+# few distinct strings for the usual data (one node and access right per dataset, one or two themes,
+# countries and health categories). Keywords (free text, thousands of values) keep their
+# multi-valued column, counted top-N.
+FACET_COLUMNS: dict[str, tuple[tuple[str, int, int | None], ...]] = {
+    "facets_na": (("node", 0, None), ("access_rights", 0, None)),
+    "facets_t": (("theme", 0, None),),
+    "facets_c0": (("country", 0, 1),),
+    "facets_c1": (("country", 1, 2),),
+    "facets_c2": (("country", 2, 3),),
+    "facets_h0": (("health_category", 0, 1),),
+    "facets_h1": (("health_category", 1, 2),),
+    "facets_h2": (("health_category", 2, 3),),
+    "facets_rest": (("country", 3, None), ("health_category", 3, None)),
+}
+COLUMN_FACETS = frozenset(f for parts in FACET_COLUMNS.values() for f, _, _ in parts)
+_NO_VALUE = ""  # facet values are never empty (see _document)
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# Complete bucket lists: tantivy refuses an aggregation of more buckets than this.
+_ALL_BUCKETS = 65_000
+# A match set larger than this share of the index has its facets counted as "all documents minus the
+# others": the counts of all documents are computed once per commit, the others are fewer.
+_COMPLEMENT_SHARE = 0.6
+# Up to this many words, a prefix's expansion is matched as a union of term queries.
+_UNION_MAX_TERMS = 32
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _WORD_ONLY = re.compile(r"\w+")
@@ -113,14 +147,48 @@ def _id_key(id_: str) -> int:
     return int.from_bytes(id_.encode("utf-8")[:8].ljust(8, b"\0"), "big")
 
 
-def _keyword_terms(keyword: str) -> list[str]:
+def _column_values(facets: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(column, string) of every facet column of one dataset (``facets``: its distinct values)."""
+    return [(column, _column_string(column, tuple(tuple(facets.get(f) or ())[i:j] for f, i, j in parts)))
+            for column, parts in FACET_COLUMNS.items()]
+
+
+@lru_cache(maxsize=1 << 14)
+def _column_string(column: str, slices: tuple[tuple[str, ...], ...]) -> str:
+    """The string of ``column`` for the values its parts take (cached: they recur across datasets)."""
+    parts = FACET_COLUMNS[column]
+    if len(parts) == 1 and parts[0][2] == parts[0][1] + 1:  # one value
+        return slices[0][0] if slices[0] else _NO_VALUE
+    pairs = [[facet, v] for (facet, _, _), values in zip(parts, slices, strict=True) for v in values]
+    return json.dumps(sorted(pairs), ensure_ascii=False) if pairs else _NO_VALUE
+
+
+@lru_cache(maxsize=1 << 16)
+def _recurring_tokens(text: str) -> str:
+    """:func:`folded_tokens` of a label or keyword, cached per distinct value."""
+    return folded_tokens(text)
+
+
+def _columns_of(facets: Iterable[str]) -> list[str]:
+    wanted = set(facets)
+    return [c for c, parts in FACET_COLUMNS.items() if any(f in wanted for f, _, _ in parts)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _pairs(key: str) -> tuple[tuple[str, str], ...]:
+    return tuple((f, v) for f, v in json.loads(key))
+
+
+@lru_cache(maxsize=1 << 16)
+def _keyword_terms(keyword: str) -> tuple[str, ...]:
+    """Terms of ``keyword_suggest`` for one keyword (cached: keywords recur across datasets)."""
     keyword = clean_marks(keyword)
     folded = folded_tokens(keyword).split()
     if not folded:
-        return []
+        return ()
     out = [_KW_WHOLE + " ".join(folded) + _KW_SEP + keyword]
     out.extend(_KW_WORD + " ".join(folded[i:]) + _KW_SEP + keyword for i in range(min(len(folded), _KW_MAX_WORDS)))
-    return out
+    return tuple(out)
 
 
 class EmbeddedSearchBackend(SearchBackend):
@@ -146,6 +214,8 @@ class EmbeddedSearchBackend(SearchBackend):
         self._reader_lock = threading.Lock()
         self._meta_stamp: tuple[int, int, int] | None = None
         self._index: tantivy.Index | None = None
+        self._generation = 0  # bumped on every reload: what cached facet counts belong to
+        self._all_counts: tuple[int, dict[str, dict[str, int]] | None] | None = None
         self._open()
 
     # Schema and opening ---------------------------------------------------------------------------
@@ -163,6 +233,8 @@ class EmbeddedSearchBackend(SearchBackend):
         for facet in FACETS:
             # Raw so that IRIs and codes are matched and counted whole, case and all.
             sb.add_text_field(facet, fast=True, tokenizer_name="raw", index_option="basic")
+        for field in FACET_COLUMNS:
+            sb.add_text_field(field, fast=True, tokenizer_name="raw", index_option="basic")
         sb.add_unsigned_field("modified", fast=True, indexed=True)
         for field in self._sort_fields.values():
             sb.add_unsigned_field(field, fast=True)
@@ -251,6 +323,10 @@ class EmbeddedSearchBackend(SearchBackend):
         tantivy rewrites ``meta.json`` atomically on every commit, so comparing its inode, size and
         mtime costs one ``stat`` per search and reloads only when something was committed.
         """
+        return self._searcher_at(force)[0]
+
+    def _searcher_at(self, force: bool = False) -> tuple[tantivy.Searcher, int]:
+        """:meth:`_searcher` and the generation of what it sees (bumped on every reload)."""
         index = self._open()
         try:
             st = os.stat(self.path / "meta.json")
@@ -261,7 +337,8 @@ class EmbeddedSearchBackend(SearchBackend):
             if force or stamp is None or stamp != self._meta_stamp:
                 index.reload()
                 self._meta_stamp = stamp
-        return index.searcher()
+                self._generation += 1
+            return index.searcher(), self._generation
 
     # Writing ------------------------------------------------------------------------------------------
     @contextmanager
@@ -292,34 +369,49 @@ class EmbeddedSearchBackend(SearchBackend):
 
     def _document(self, doc: SearchDocument) -> tantivy.Document:
         out = tantivy.Document()
-        out.add_text("id", doc.id)
-        out.add_unsigned("id_key", _id_key(doc.id))
-        for field, values in (("title", doc.title.values()), ("description", doc.description.values()),
-                              ("keywords", (k for kws in doc.keywords.values() for k in kws)),
-                              ("labels", doc.labels)):
-            for value in values:
-                # One value per language (or keyword), so that phrases never span two of them.
-                tokens = folded_tokens(value) if value else ""
+        add_text, add_unsigned = out.add_text, out.add_unsigned
+        add_text("id", doc.id)
+        add_unsigned("id_key", _id_key(doc.id))
+        # One value per language (or keyword), so that phrases never span two of them. Labels,
+        # keywords and facet values recur across thousands of datasets: what is derived from them is
+        # cached per distinct value.
+        for field, values in (("title", doc.title.values()), ("description", doc.description.values())):
+            for tokens in map(folded_tokens, values):
                 if tokens:
-                    out.add_text(field, tokens)
+                    add_text(field, tokens)
+        for kws in doc.keywords.values():
+            for tokens in map(_recurring_tokens, kws):
+                if tokens:
+                    add_text("keywords", tokens)
+        for tokens in map(_recurring_tokens, doc.labels):
+            if tokens:
+                add_text("labels", tokens)
+        distinct = {}
         for facet in FACETS:
-            for value in dict.fromkeys(doc.facets.get(facet) or ()):
-                if value:
-                    out.add_text(facet, value)
-        suggest_terms: dict[str, None] = {}
-        for value in doc.facets.get("keyword") or ():
-            suggest_terms.update(dict.fromkeys(_keyword_terms(value)))
-        for term in suggest_terms:
-            out.add_text("keyword_suggest", term)
+            values = doc.facets.get(facet)
+            if values:
+                distinct[facet] = values = [v for v in dict.fromkeys(values) if v]
+                for value in values:
+                    add_text(facet, value)
+        for field, value in _column_values(distinct):
+            add_text(field, value)
+        keywords = doc.facets.get("keyword")
+        if keywords:
+            suggest_terms: dict[str, None] = {}
+            for value in keywords:
+                suggest_terms.update(dict.fromkeys(_keyword_terms(value)))
+            for term in suggest_terms:
+                add_text("keyword_suggest", term)
         display = {"t": {k: clean_marks(v) for k, v in doc.title.items() if v},
                    "d": {k: clean_marks(v) for k, v in doc.description.items() if v}}
-        out.add_bytes("display", json.dumps(display, ensure_ascii=False, separators=(",", ":")).encode())
+        out.add_bytes("display", _COMPACT_JSON.encode(display).encode())
         modified = date_key(doc.modified)
         if modified is not None:
-            out.add_unsigned("modified", modified)
+            add_unsigned("modified", modified)
+        title_sort = doc.title_sort
         for lang, field in self._sort_fields.items():
-            key = doc.title_sort.get(lang)
-            out.add_unsigned(field, key if key is not None else sort_key(pick_text(doc.title, lang)))
+            key = title_sort.get(lang)
+            add_unsigned(field, key if key is not None else sort_key(pick_text(doc.title, lang)))
         for field in NUMERIC_FIELDS:
             value = getattr(doc, field)
             if isinstance(value, int) and _I64_MIN <= value <= _I64_MAX:
@@ -377,6 +469,7 @@ class EmbeddedSearchBackend(SearchBackend):
     def close(self) -> None:
         self._index = None
         self._meta_stamp = None
+        self._all_counts = None
 
     # Queries ------------------------------------------------------------------------------------------
     def _text_clause(self, term: str, fields: Sequence[str] = TEXT_FIELDS) -> Query:
@@ -386,17 +479,41 @@ class EmbeddedSearchBackend(SearchBackend):
             tie_breaker=0.1,
         )
 
-    def _term_query(self, term: str, prefix: bool) -> Query:
-        exact = self._text_clause(term)
+    def _longer_terms(self, term: str, prefix: bool, searcher: tantivy.Searcher) -> dict[str, list[str]] | None:
+        """Per text field, the words of the index that start with ``term`` and are longer; ``None``
+        when ``term`` is not matched as a prefix (not the last term, too short, or not a plain word)."""
         if not (prefix and len(term) >= MIN_PREFIX_CHARS and _WORD_ONLY.fullmatch(term)):
+            return None
+        out = {}
+        for f in TEXT_FIELDS:
+            longer = [t for t, _ in searcher.terms_with_prefix(f, term) if t != term]
+            if longer:
+                out[f] = longer
+        return out
+
+    def _term_query(self, term: str, longer: dict[str, list[str]] | None, exact_only: bool = False) -> Query:
+        """The scored clause of one term; ``longer`` is what :meth:`_longer_terms` found.
+
+        Typing "genom" should already find "genomics". Prefix matches carry constant, small scores
+        (a BM25 of every expanded term would favour rare misspellings); the exact bonus guarantees
+        that the word as typed ranks first. With ``exact_only`` the prefix matches are left out (the
+        scores of the rest are the same).
+        """
+        exact = self._text_clause(term)
+        if longer is None:
             return exact
-        # Typing "genom" should already find "genomics". Prefix matches carry constant, small scores
-        # (a BM25 of every expanded term would favour rare misspellings); the exact bonus guarantees
-        # that the word as typed ranks first.
-        pattern = term + ".*"  # word characters only (checked above): nothing to escape
+        # An exact match scores BM25 + EXACT_BONUS; as a required clause with an optional one (rather
+        # than two optional ones) the bonus is computed the same way, without a union of the two.
+        exact_bonus = Query.boolean_query([(Occur.Must, exact),
+                                           (Occur.Should, Query.const_score_query(exact, EXACT_BONUS))])
+        if not longer or exact_only:
+            return exact_bonus
+        # Only documents without ``term`` itself use the prefix clause, so the words that extend it
+        # are matched as a set (read from the term dictionary) rather than by a regular expression,
+        # which would also read the postings of ``term``, often the most frequent word, once more.
         prefix_any = Query.disjunction_max_query([
-            Query.const_score_query(Query.regex_query(self.schema, f, pattern), PREFIX_SCORE[f])
-            for f in TEXT_FIELDS
+            Query.const_score_query(self._terms_of(f, longer[f]), PREFIX_SCORE[f])
+            for f in TEXT_FIELDS if f in longer
         ])
         prefix_only = Query.boolean_query([(Occur.Must, prefix_any), (Occur.MustNot, exact)])
         return Query.boolean_query([
@@ -404,6 +521,34 @@ class EmbeddedSearchBackend(SearchBackend):
             (Occur.Should, Query.const_score_query(exact, EXACT_BONUS)),
             (Occur.Should, prefix_only),
         ])
+
+    def _estimate(self, searcher: tantivy.Searcher, term: str) -> int:
+        """Roughly how many documents have ``term`` or a longer word starting with it (fields taken as
+        independent; deleted documents counted): only to choose how to count facets."""
+        n = searcher.num_docs
+        if n <= 0:
+            return 0
+        missing = 1.0
+        for f in TEXT_FIELDS:
+            for _, count in searcher.terms_with_prefix(f, term):
+                missing *= max(0.0, 1.0 - count / n)
+        return int(n * (1.0 - missing))
+
+    def _terms_of(self, field: str, terms: Sequence[str]) -> Query:
+        """Documents with any of ``terms`` in ``field`` (scores unused)."""
+        if len(terms) == 1:
+            return Query.term_query(self.schema, field, terms[0])
+        if len(terms) <= _UNION_MAX_TERMS:  # a union of postings is cheaper than a term-set automaton
+            return Query.boolean_query([(Occur.Should, Query.term_query(self.schema, field, t)) for t in terms])
+        return Query.term_set_query(self.schema, field, list(terms))
+
+    def _term_match(self, term: str, longer: dict[str, list[str]] | None) -> Query:
+        """The documents of :meth:`_term_query`, unscored: for counting facets."""
+        clauses = []
+        for f in TEXT_FIELDS:
+            terms = [term, *((longer or {}).get(f) or ())]
+            clauses.append((Occur.Should, self._terms_of(f, terms)))
+        return Query.boolean_query(clauses)
 
     def _phrase_query(self, phrase: Sequence[str]) -> Query:
         if len(phrase) == 1:  # tantivy refuses one-word phrases
@@ -415,7 +560,7 @@ class EmbeddedSearchBackend(SearchBackend):
 
     def _filter_clause(self, facet: str, values: Sequence[str]) -> Query:
         # Zero score: filters narrow the result set but must not change the ranking.
-        return Query.const_score_query(Query.term_set_query(self.schema, facet, list(values)), 0.0)
+        return Query.const_score_query(self._terms_of(facet, values), 0.0)
 
     def _int_range(self, field: str, low: int | None, high: int | None) -> Query:
         """Inclusive bounds on an integer fast field; documents without the field never match."""
@@ -440,14 +585,23 @@ class EmbeddedSearchBackend(SearchBackend):
             return Query.empty_query()  # unknown range: nothing can carry it
         return Query.const_score_query(query, 0.0)  # like filters, ranges do not change the ranking
 
-    def _query(self, query: SearchQuery, skip_filter: str | None = None) -> Query:
-        clauses: list[tuple[Occur, Query]] = []
+    def _text(self, query: SearchQuery, searcher: tantivy.Searcher) -> _Text:
         last = len(query.terms) - 1
-        for i, term in enumerate(query.terms):
-            clauses.append((Occur.Must, self._term_query(term, prefix=i == last)))
-        for phrase in query.phrases:
-            if phrase:
-                clauses.append((Occur.Must, self._phrase_query(phrase)))
+        longer = [self._longer_terms(term, i == last, searcher) for i, term in enumerate(query.terms)]
+        phrases = [self._phrase_query(p) for p in query.phrases if p]
+        return _Text(query.terms, longer, phrases)
+
+    def _text_clauses(self, text: _Text, exact_only: bool = False) -> list[Query]:
+        """What the words and phrases require (each clause must match), scored."""
+        return [*(self._term_query(t, lg, exact_only) for t, lg in zip(text.terms, text.longer, strict=True)),
+                *text.phrases]
+
+    def _match_clauses(self, text: _Text) -> list[Query]:
+        """The documents of :meth:`_text_clauses`, for counting (no scores, cheaper unions)."""
+        return [*(self._term_match(t, lg) for t, lg in zip(text.terms, text.longer, strict=True)), *text.phrases]
+
+    def _query(self, query: SearchQuery, text: Sequence[Query], skip_filter: str | None = None) -> Query:
+        clauses: list[tuple[Occur, Query]] = [(Occur.Must, q) for q in text]
         for facet, values in sorted(query.filters.items()):
             if facet != skip_filter and values:
                 if facet not in FACETS:
@@ -470,11 +624,26 @@ class EmbeddedSearchBackend(SearchBackend):
         return self._sort_fields["en" if "en" in self._sort_fields else self.languages[0]]
 
     def search(self, query: SearchQuery) -> SearchResult:
-        searcher = self._searcher()
-        tantivy_query = self._query(query)
+        searcher, generation = self._searcher_at()
+        text = self._text(query, searcher)
+        total: int | None = None
         if query.sort == "relevance" and not query.is_match_all:
-            total, ids = self._page_by_score(searcher, tantivy_query, query.offset, query.size)
+            page = None
+            if len(query.terms) == 1 and not text.phrases and text.longer[0]:
+                # One word, matched as a prefix too: every exact match (BM25 + EXACT_BONUS) outranks
+                # every prefix-only one (at most PREFIX_SCORE), so a page that the exact matches fill
+                # is read from them alone, with the same scores; the total comes with the facets.
+                exact = self._query(query, self._text_clauses(text, exact_only=True))
+                page = self._page_by_score(searcher, exact, query.offset, query.size, partial=True)
+            if page is None:
+                total, ids = self._page_by_score(searcher, self._query(query, self._text_clauses(text)),
+                                                 query.offset, query.size)
+            else:
+                at_least, ids = page
+                if not query.filters and not query.ranges:  # the size decides how facets are counted
+                    at_least = max(at_least, self._estimate(searcher, query.terms[0]))
         else:
+            tantivy_query = self._query(query, self._text_clauses(text))
             if query.sort in ("relevance", "title", "-title"):
                 field = self._sort_field(query.lang)
             elif query.sort in ("modified", "-modified"):
@@ -484,8 +653,8 @@ class EmbeddedSearchBackend(SearchBackend):
             order = Order.Desc if query.sort.startswith("-") else Order.Asc
             total, ids = self._page_by_field(searcher, tantivy_query, field, order, query.offset, query.size)
         highlights = self._highlights(searcher, query, ids) if query.highlight and not query.is_match_all else {}
-        return SearchResult(total=total, ids=ids, facets=self._facets(searcher, query, tantivy_query),
-                            highlights=highlights)
+        facets, matched = self._facets(searcher, generation, query, text, total if total is not None else at_least)
+        return SearchResult(total=matched if total is None else total, ids=ids, facets=facets, highlights=highlights)
 
     def _display(self, searcher: tantivy.Searcher, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Stored title and description (per language) of the given ids."""
@@ -512,8 +681,8 @@ class EmbeddedSearchBackend(SearchBackend):
     def _ids(self, searcher: tantivy.Searcher, addresses: Iterable[tantivy.DocAddress]) -> list[str]:
         return [searcher.doc(a).get_first("id") for a in addresses]
 
-    def _page_by_score(self, searcher: tantivy.Searcher, query: Query, offset: int,
-                       size: int) -> tuple[int, list[str]]:
+    def _page_by_score(self, searcher: tantivy.Searcher, query: Query, offset: int, size: int,
+                       partial: bool = False) -> tuple[int, list[str]] | None:
         """Score order with ties broken by id, so that equal scores do not reshuffle between requests.
 
         tantivy breaks ties by internal address, which changes when segments merge. A group of equal
@@ -523,12 +692,19 @@ class EmbeddedSearchBackend(SearchBackend):
         large index) keeps tantivy's order instead: fetching it whole would cost a search of the
         whole group per page. That order is stable for a given set of segments, and the decision
         depends on the group's size only, so consecutive pages neither repeat nor skip a dataset.
+
+        With ``partial``, ``query`` matches the first documents of the ranking only (with their
+        scores): the answer is ``None`` when that is not enough to decide the page as the whole
+        ranking would (the query ran out of matches), else what the whole ranking gives, with the
+        total of ``query`` (a lower bound).
         """
         need = offset + size
         limit = need + 1
         while True:
             result = searcher.search(query, limit=max(limit, 1), count=True)
             hits, total = result.hits, result.count
+            if partial and len(hits) < limit and size > 0:
+                return None
             if size <= 0 or offset >= len(hits):
                 return total, []
             exhausted = len(hits) < limit
@@ -622,23 +798,180 @@ class EmbeddedSearchBackend(SearchBackend):
                                order=Order.Asc).hits
         return [v for v, _ in hits]
 
-    def _facets(self, searcher: tantivy.Searcher, query: SearchQuery,
-                tantivy_query: Query) -> dict[str, list[FacetValue]]:
-        """Drill-down counts with one aggregation for the unfiltered facets and one per filtered facet."""
+    def _facets(self, searcher: tantivy.Searcher, generation: int, query: SearchQuery, text: _Text,
+                at_least: int) -> tuple[dict[str, list[FacetValue]], int]:
+        """Drill-down counts (each filtered facet counted without its own filter), and the number of
+        matches (with every filter).
+
+        The unfiltered facets are counted on the matches, each filtered facet on the matches of the
+        other filters. With words to match, one aggregation over the matches of the words does it
+        all (each filter set a ``filter`` bucket), so the words are looked up once. A match set that
+        holds most of the index (``at_least`` is a lower bound of its size) is counted as all
+        documents (counted once per commit) minus the documents that do not match, which are fewer.
+        """
         filtered = [f for f in FACETS if query.filters.get(f)]
-        plain = [f for f in FACETS if f not in filtered]
-        raw: dict[str, Any] = {}
-        if plain:
-            raw.update(searcher.aggregate(tantivy_query, {f: self._terms_agg(f) for f in plain}))
-        for facet in filtered:
-            raw.update(searcher.aggregate(self._query(query, skip_filter=facet), {facet: self._terms_agg(facet)}))
-        facets: dict[str, list[FacetValue]] = {}
+        groups = [([f for f in FACETS if f not in filtered], None), *(([f], f) for f in filtered)]
+        match = self._match_clauses(text)
+        counts: dict[str, dict[str, int]] = {}
+        matched = 0
+        pending = []
+        for facets, skip in groups:
+            others = any(v for k, v in query.filters.items() if k != skip) or bool(query.ranges)
+            complement = None
+            if not others and at_least > _COMPLEMENT_SHARE * searcher.num_docs:
+                complement = self._all_counts_at(searcher, generation)
+            if complement is None:
+                pending.append((facets, skip))
+                continue
+            if match:
+                rest = Query.boolean_query([(Occur.Must, Query.all_query()),
+                                            (Occur.MustNot, self._conjunction(match))])
+                n, found = self._count(searcher, rest, facets, complete=True)
+            else:
+                n, found = 0, {}
+            counts.update({f: _minus(complement[1][f], found.get(f) or {}) for f in facets})
+            if skip is None:
+                matched = searcher.num_docs - n
+        filters = self._filter_strings(query) if match and len(pending) > 1 else None
+        if filters is not None:
+            base = self._query(replace(query, filters={}), match)
+            found_groups = self._count_groups(searcher, base, [
+                (facets, [filters[k] for k in sorted(filters) if k != skip]) for facets, skip in pending])
+        else:
+            found_groups = None
+        for i, (facets, skip) in enumerate(pending):
+            if found_groups is not None and found_groups[i] is not None:
+                n, found = found_groups[i]
+            else:
+                n, found = self._count(searcher, self._query(query, match, skip_filter=skip), facets)
+            counts.update(found)
+            if skip is None:
+                matched = n
+        out: dict[str, list[FacetValue]] = {}
         for facet in FACETS:
-            buckets = (raw.get(facet) or {}).get("buckets") or []
-            values = sorted(((b["key"], b["doc_count"]) for b in buckets if b.get("doc_count", 0) > 0),
-                            key=lambda kv: (-kv[1], kv[0]))
-            facets[facet] = [FacetValue(str(k), int(c)) for k, c in values[:FACET_SIZE]]
-        return facets
+            # The FACET_SIZE most frequent, ties by value: (-count, value) ascending.
+            top = heapq.nsmallest(FACET_SIZE, ((-c, k) for k, c in (counts.get(facet) or {}).items() if c > 0))
+            out[facet] = [FacetValue(str(k), -c) for c, k in top]
+        return out, matched
+
+    def _filter_strings(self, query: SearchQuery) -> dict[str, str] | None:
+        """Each facet filter as tantivy query syntax (for a ``filter`` aggregation), or ``None`` when a
+        filter is not a known facet or a value does not parse back to exactly its term."""
+        out = {}
+        for facet, values in query.filters.items():
+            if not values:
+                continue
+            if facet not in FACETS:
+                return None
+            atoms = []
+            for value in values:
+                atom = f'{facet}:"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                try:
+                    parsed = self._open().parse_query(atom)
+                except ValueError:
+                    return None
+                if repr(parsed) != repr(Query.term_query(self.schema, facet, value)):
+                    return None
+                atoms.append(atom)
+            out[facet] = "(" + " OR ".join(atoms) + ")"
+        return out
+
+    def _conjunction(self, clauses: Sequence[Query]) -> Query:
+        return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Must, q) for q in clauses])
+
+    def _all_counts_at(self, searcher: tantivy.Searcher,
+                       generation: int) -> tuple[int, dict[str, dict[str, int]]] | None:
+        """Every facet's complete counts over all documents, once per generation of the index;
+        ``None`` when they cannot be had complete (more distinct values than tantivy counts at once)."""
+        cached = self._all_counts
+        if cached is not None and cached[0] == generation:
+            return None if cached[1] is None else (generation, cached[1])
+        try:
+            _, counts = self._count(searcher, Query.all_query(), FACETS, complete=True)
+        except _Incomplete:
+            self._all_counts = (generation, None)
+            return None
+        self._all_counts = (generation, counts)
+        return generation, counts
+
+    def _count_aggs(self, searcher: tantivy.Searcher, facets: Sequence[str], complete: bool,
+                    prefix: str = "") -> dict[str, Any]:
+        one_segment = searcher.num_segments <= 1
+        aggs: dict[str, Any] = {prefix + "n": {"value_count": {"field": "id_key"}}}
+        for field in _columns_of(facets):
+            aggs[prefix + field] = self._terms_agg(field, _ALL_BUCKETS, _ALL_BUCKETS)
+        for facet in facets:
+            if facet in COLUMN_FACETS:
+                continue
+            if complete:
+                aggs[prefix + facet] = self._terms_agg(facet, _ALL_BUCKETS, _ALL_BUCKETS)
+            else:
+                # On one segment its top values are the overall top values: no need to ask for more.
+                aggs[prefix + facet] = self._terms_agg(facet, _FACET_FETCH,
+                                                       _FACET_FETCH if one_segment else _FACET_SEGMENT_SIZE)
+        return aggs
+
+    def _parse_counts(self, raw: dict[str, Any], facets: Sequence[str], complete: bool,
+                      prefix: str = "") -> tuple[int, dict[str, dict[str, int]]] | None:
+        """What :meth:`_count_aggs` asked for; ``None`` when a top-N list may have cut values tied
+        with the last one shown (count again, completely)."""
+        out = _column_counts(facets, raw, prefix)
+        for facet in facets:
+            if facet in COLUMN_FACETS:
+                continue
+            result = raw.get(prefix + facet) or {}
+            found = _buckets(result)
+            if not complete and not _ties_resolved(found, len(result.get("buckets") or ()), _FACET_FETCH):
+                return None
+            out[facet] = found
+        return int((raw.get(prefix + "n") or {}).get("value") or 0), out
+
+    def _count(self, searcher: tantivy.Searcher, query: Query, facets: Sequence[str],
+               complete: bool = False) -> tuple[int, dict[str, dict[str, int]]]:
+        """(number of matches, value -> count per facet) of ``query``.
+
+        Slot-counted facets are always complete; other facets hold their most frequent values only
+        (enough to order ties on the last value shown) unless ``complete``, which raises
+        :class:`_Incomplete` when tantivy cannot return every value.
+        """
+        try:
+            raw = searcher.aggregate(query, self._count_aggs(searcher, facets, complete))
+        except ValueError as exc:
+            if "bucket limit" not in str(exc):
+                raise
+            if complete:
+                raise _Incomplete() from exc
+            # More distinct slot values than tantivy counts at once: count the facets as before.
+            raw = searcher.aggregate(query, {f: self._terms_agg(f) for f in facets})
+            return int(searcher.search(query, limit=1, count=True).count), {
+                f: _buckets(raw.get(f)) for f in facets}
+        parsed = self._parse_counts(raw, facets, complete)
+        if parsed is None:  # values tied with the last one shown may have been cut: count them all.
+            return self._count(searcher, query, facets, complete=True)
+        return parsed
+
+    def _count_groups(self, searcher: tantivy.Searcher, base: Query,
+                      groups: Sequence[tuple[Sequence[str], Sequence[str]]]
+                      ) -> list[tuple[int, dict[str, dict[str, int]]] | None]:
+        """:meth:`_count` of several (facets, filters) groups over ``base`` in one aggregation: each
+        group is a ``filter`` bucket of its filters (query syntax, AND-ed). ``None`` for a group
+        that needs counting again on its own."""
+        aggs: dict[str, Any] = {}
+        for i, (facets, filters) in enumerate(groups):
+            sub = self._count_aggs(searcher, facets, False, "" if filters else f"g{i}_")
+            if filters:
+                aggs[f"g{i}"] = {"filter": " AND ".join(filters), "aggs": sub}
+            else:
+                aggs.update(sub)
+        try:
+            raw = searcher.aggregate(base, aggs)
+        except ValueError as exc:
+            if "bucket limit" not in str(exc):
+                raise
+            return [None] * len(groups)
+        return [self._parse_counts(raw.get(f"g{i}") or {} if filters else raw, facets, False,
+                                   "" if filters else f"g{i}_")
+                for i, (facets, filters) in enumerate(groups)]
 
     # Suggestions ----------------------------------------------------------------------------------------
     def suggest(self, query: SuggestQuery) -> list[Suggestion]:
@@ -742,9 +1075,60 @@ class EmbeddedSearchBackend(SearchBackend):
         return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))]
 
     @staticmethod
-    def _terms_agg(field: str) -> dict[str, Any]:
-        return {"terms": {"field": field, "size": _FACET_FETCH, "segment_size": _FACET_SEGMENT_SIZE,
-                          "min_doc_count": 1}}
+    def _terms_agg(field: str, size: int = _FACET_FETCH, segment_size: int = _FACET_SEGMENT_SIZE) -> dict[str, Any]:
+        return {"terms": {"field": field, "size": size, "segment_size": segment_size, "min_doc_count": 1}}
+
+
+class _Incomplete(Exception):
+    """Complete facet counts were asked for and tantivy could not return every value."""
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A query's words (with, for the last one, the longer words it is a prefix of) and phrase clauses."""
+
+    terms: tuple[str, ...]
+    longer: list[dict[str, list[str]] | None]
+    phrases: list[Query]
+
+
+def _buckets(result: dict[str, Any] | None) -> dict[str, int]:
+    buckets = (result or {}).get("buckets") or ()
+    return {str(b["key"]): int(b["doc_count"]) for b in buckets if b.get("doc_count", 0) > 0}
+
+
+def _column_counts(facets: Sequence[str], raw: dict[str, Any], prefix: str = "") -> dict[str, dict[str, int]]:
+    """value -> count of each of ``facets`` counted from the facet columns (see FACET_COLUMNS)."""
+    counts: dict[str, dict[str, int]] = {f: {} for f in facets if f in COLUMN_FACETS}
+    for column in _columns_of(counts):
+        parts = FACET_COLUMNS[column]
+        single = parts[0][0] if len(parts) == 1 and parts[0][2] == parts[0][1] + 1 else None
+        for b in (raw.get(prefix + column) or {}).get("buckets") or ():
+            key, n = b["key"], b["doc_count"]
+            if key == _NO_VALUE or n <= 0:
+                continue
+            for facet, value in ((single, key),) if single else _pairs(key):
+                into = counts.get(facet)
+                if into is not None:
+                    into[value] = into.get(value, 0) + n
+    return counts
+
+
+def _minus(all_counts: dict[str, int], others: dict[str, int]) -> dict[str, int]:
+    """Counts of all documents minus those of the others (zeros are dropped when ranking)."""
+    out = dict(all_counts)
+    for k, n in others.items():
+        out[k] = out.get(k, 0) - n
+    return out
+
+
+def _ties_resolved(found: dict[str, int], returned: int, size: int) -> bool:
+    """Whether the top ``size`` buckets tantivy returned decide the first FACET_SIZE values: true
+    unless the list was cut and the value shown last ties with the last value returned."""
+    if returned < size or len(found) <= FACET_SIZE:
+        return True
+    ranked = sorted(found.values(), reverse=True)
+    return ranked[FACET_SIZE - 1] > ranked[-1]
 
 
 __all__ = ["SCHEMA_VERSION", "EmbeddedSearchBackend"]
