@@ -69,7 +69,9 @@ log = logging.getLogger(__name__)
 
 # Bump whenever the mapping or the way text becomes terms changes: an index written by another version
 # is replaced by an empty one (as the embedded backend does) and ``reindex`` refills it.
-SCHEMA_VERSION = 2  # 2: language fields without frequencies and norms, eager global ordinals on facets
+# 2: language fields without frequencies and norms, suggestion fields without positions, keyword_key
+# without an inverted index, eager global ordinals on the facets
+SCHEMA_VERSION = 2
 
 START_HINT = "start one with `bash scripts/elasticsearch start` or check GDI_ELASTICSEARCH_URL"
 
@@ -108,6 +110,12 @@ BULK_SENDERS = 2
 BULK_TIMEOUT = 120.0  # seconds per bulk request or index-level operation (at least the configured one)
 SUGGEST_FETCH = 4  # titles fetched per suggestion asked, so that duplicates can be dropped
 TOTAL_AGG = "matching"  # the filter aggregation over the hits (see search_bodies); not a facet name
+# Facets of a few dozen values each are also indexed together, as "<facet>\x1f<value>" in FACET_VALUES,
+# and counted by one terms aggregation that returns all of them: one pass over the doc values of
+# each hit instead of five. Keywords (thousands of values, only the top ones wanted) stay apart.
+SMALL_FACETS = ("country", "node", "access_rights", "health_category", "theme")
+FACET_VALUES = "facet_values"
+FACET_VALUES_SIZE = 10_000  # buckets; beyond this many values the facets are counted one by one
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SAFE_NAME = re.compile(r"[^a-z0-9_]")
@@ -291,8 +299,10 @@ class ElasticsearchBackend(SearchBackend):
         # Prefix terms indexed for the short fields only: they make the last-term prefix query a term
         # lookup; on descriptions they would cost more indexing time than they save at query time.
         folded_prefixed = {**folded, "index_prefixes": {"min_chars": MIN_PREFIX_CHARS, "max_chars": 6}}
-        suggest_field = {"type": "text", "analyzer": "whitespace", "fields": {
-            "prefix": {"type": "text", "analyzer": PREFIX_ANALYZER, "search_analyzer": "standard"}}}
+        # Suggestions only run term queries: frequencies and norms for BM25, no positions.
+        suggest_field = {"type": "text", "analyzer": "whitespace", "index_options": "freqs", "fields": {
+            "prefix": {"type": "text", "analyzer": PREFIX_ANALYZER, "search_analyzer": "standard",
+                       "index_options": "freqs"}}}
         props: dict[str, Any] = {
             "id": {"type": "keyword"},
             "title": per_language(),
@@ -303,7 +313,8 @@ class ElasticsearchBackend(SearchBackend):
             "labels": folded,
             "suggest": {"type": "object", "dynamic": "strict",
                         "properties": {_safe(lang): suggest_field for lang in self.languages}},
-            "keyword_key": {"type": "keyword", "ignore_above": FACET_IGNORE_ABOVE * 2},
+            # Only ever aggregated (keyword suggestions): doc values, no inverted index.
+            "keyword_key": {"type": "keyword", "ignore_above": FACET_IGNORE_ABOVE * 2, "index": False},
             "modified": {"type": "date", "format": "strict_year_month_day||strict_year_month||strict_year"},
             "modified_key": {"type": "integer", "index": False},
             "orig": {"type": "object", "enabled": False},  # the original literals, for snippets
@@ -311,6 +322,7 @@ class ElasticsearchBackend(SearchBackend):
         for facet in FACETS:
             # Global ordinals are built at refresh time, not by the first search after it.
             props[facet] = {"type": "keyword", "ignore_above": FACET_IGNORE_ABOVE, "eager_global_ordinals": True}
+        props[FACET_VALUES] = {"type": "keyword", "index": False, "eager_global_ordinals": True}
         for field in self._sort_fields.values():
             props[field] = {"type": "long", "index": False}
         for field in NUMERIC_FIELDS:
@@ -320,7 +332,7 @@ class ElasticsearchBackend(SearchBackend):
             "_meta": {"schema_version": SCHEMA_VERSION, "languages": list(self.languages)},
             # Analysed copies are for matching only; _source keeps what snippets and debugging need.
             "_source": {"excludes": ["title", "description", "title_all", "keywords_all", "text_all",
-                                     "labels", "suggest", "keyword_key"]},
+                                     "labels", "suggest", "keyword_key", FACET_VALUES]},
             "properties": props,
         }
 
@@ -421,6 +433,8 @@ class ElasticsearchBackend(SearchBackend):
             values = facets.get(facet)
             body[facet] = [v for v in dict.fromkeys(values) if v] if values else []
         body["keyword_key"] = [k for k in dict.fromkeys(map(_keyword_key, body["keyword"])) if k]
+        body[FACET_VALUES] = [f"{facet}{_KEY_SEP}{v}" for facet in SMALL_FACETS for v in body[facet]
+                              if len(v) <= FACET_IGNORE_ABOVE]  # as the facet's own ignore_above
         modified = es_date(doc.modified)
         if modified:
             body["modified"] = modified
@@ -714,7 +728,8 @@ class ElasticsearchBackend(SearchBackend):
         return {"terms": {"field": facet, "size": FACET_SIZE, "min_doc_count": 1,
                           "order": [{"_count": "desc"}, {"_key": "asc"}]}}
 
-    def search_bodies(self, query: SearchQuery) -> tuple[dict[str, Any] | None, dict[str, Any]] | None:
+    def search_bodies(self, query: SearchQuery, combine_facets: bool = True
+                      ) -> tuple[dict[str, Any] | None, dict[str, Any]] | None:
         """The two request bodies for ``query``, public for inspection: the page of hits (``None`` for
         ``size`` 0) and the counts; ``None`` when nothing can match.
 
@@ -722,7 +737,8 @@ class ElasticsearchBackend(SearchBackend):
         (``track_total_hits`` off). The counts request has ``size`` 0 and no scores: the exact total
         and the drill-down facet counts (each facet counted with every filter but its own), which the
         shard request cache can answer again until the next refresh. :meth:`search` sends both in one
-        ``_msearch``, which runs them side by side.
+        ``_msearch``, which runs them side by side. With ``combine_facets``, the SMALL_FACETS without a
+        filter are counted by one aggregation on FACET_VALUES.
         """
         if any(f not in FACETS for f, values in query.filters.items() if values):
             return None  # an unknown facet: nothing can carry it (as in the embedded backend)
@@ -746,6 +762,11 @@ class ElasticsearchBackend(SearchBackend):
         # whose doc_count is the total; a filtered facet over the datasets that pass the other filters.
         aggs: dict[str, Any] = {}
         unfiltered = {f: self._terms_agg(f) for f in FACETS if f not in active}
+        combined = [f for f in SMALL_FACETS if f in unfiltered] if combine_facets else []
+        if combined:  # (the values of filtered facets come along and are ignored: an ``include`` costs more)
+            for facet in combined:
+                del unfiltered[facet]
+            unfiltered[FACET_VALUES] = {"terms": {"field": FACET_VALUES, "size": FACET_VALUES_SIZE}}
         if active:
             aggs[TOTAL_AGG] = {"filter": {"bool": {"filter": facet_filters}}, "aggs": unfiltered}
             for facet in active:
@@ -763,11 +784,32 @@ class ElasticsearchBackend(SearchBackend):
         }
         return hits, counts
 
+    @staticmethod
+    def _facet_values(aggs: dict[str, Any]) -> dict[str, list[FacetValue]]:
+        """Facet counts from the aggregations of the counts request (see :meth:`search_bodies`)."""
+        unfiltered = aggs.get(TOTAL_AGG, aggs)
+        combined: dict[str, list[tuple[int, str]]] = {}
+        for bucket in unfiltered.get(FACET_VALUES, {}).get("buckets", []):
+            facet, _, value = str(bucket["key"]).partition(_KEY_SEP)
+            combined.setdefault(facet, []).append((-int(bucket["doc_count"]), value))
+        facets: dict[str, list[FacetValue]] = {}
+        for facet in FACETS:
+            agg = aggs.get(facet) or unfiltered.get(facet)
+            if agg is None:  # counted together: the same order as a terms aggregation's (count, then value)
+                counts = sorted(combined.get(facet, []))[:FACET_SIZE]
+                facets[facet] = [FacetValue(value, -count) for count, value in counts if count < 0]
+                continue
+            buckets = agg.get("values", agg).get("buckets", [])
+            facets[facet] = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"] > 0]
+        return facets
+
     def _msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """The responses to ``bodies`` searched side by side; an item's error is raised as the client would."""
         searches: list[dict[str, Any]] = []
         for body in bodies:
-            searches += [{"index": self.alias}, body]
+            # The shard request cache answers a repeated search (popular words, the first page) until
+            # the next refresh; by default it would only take size-0 requests.
+            searches += [{"index": self.alias, "request_cache": True}, body]
         response = self.client.msearch(searches=searches)
         out = response.body["responses"]
         for item in out:
@@ -786,15 +828,17 @@ class ElasticsearchBackend(SearchBackend):
         hits_body, counts_body = bodies
         requests = [counts_body] if hits_body is None else [hits_body, counts_body]
         *found, counted = self._retrying("searching", lambda: self._msearch(requests))
-        hits = found[0]["hits"]["hits"] if found else []
         aggs = counted.get("aggregations") or {}
+        unfiltered = aggs.get(TOTAL_AGG, aggs)
+        separate = (self.search_bodies(query, combine_facets=False)
+                    if unfiltered.get(FACET_VALUES, {}).get("sum_other_doc_count") else None)
+        if separate is not None:  # more facet values than buckets: count those facets one by one
+            counted = self._retrying("searching", lambda: self._msearch([separate[1]]))[0]
+            aggs = counted.get("aggregations") or {}
+        hits = found[0]["hits"]["hits"] if found else []
         total = int(aggs[TOTAL_AGG]["doc_count"] if TOTAL_AGG in aggs else counted["hits"]["total"]["value"])
         ids = [hit["fields"]["id"][0] for hit in hits]
-        facets: dict[str, list[FacetValue]] = {}
-        for facet in FACETS:
-            agg = aggs.get(facet) or (aggs.get(TOTAL_AGG) or {}).get(facet) or {}
-            buckets = agg.get("values", agg).get("buckets", [])
-            facets[facet] = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"] > 0]
+        facets = self._facet_values(aggs)
         highlights: dict[str, dict[str, str]] = {}
         if query.highlight and not query.is_match_all:
             for doc_id, hit in zip(ids, hits, strict=True):

@@ -72,6 +72,9 @@ WRITER_HEAP_BYTES = 128_000_000
 WRITER_THREADS = 1
 
 TEXT_FIELDS = ("title", "keywords", "description", "labels")
+# Every word of TEXT_FIELDS once more in one field, without positions or frequencies: which documents
+# hold a word is one postings list to read instead of a union of four (for counting facets).
+ALL_TEXT = "all_text"
 # Phrases are matched in the dataset's own text only, not in the labels of its vocabulary values.
 PHRASE_FIELDS = ("title", "keywords", "description")
 # BM25 multipliers: a word in the title says more about a dataset than one deep in the description,
@@ -147,20 +150,41 @@ def _id_key(id_: str) -> int:
     return int.from_bytes(id_.encode("utf-8")[:8].ljust(8, b"\0"), "big")
 
 
+def _column_groups() -> tuple[tuple[tuple[str, ...], tuple[tuple[str, int, int | None], ...]], ...]:
+    """(columns, their parts) per set of facets that FACET_COLUMNS combines."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for column, parts in FACET_COLUMNS.items():
+        groups.setdefault(tuple(dict.fromkeys(f for f, _, _ in parts)), []).append(column)
+    return tuple((tuple(columns), tuple(p for c in columns for p in FACET_COLUMNS[c])) for columns in groups.values())
+
+
+_COLUMN_GROUPS = _column_groups()
+
+
 def _column_values(facets: dict[str, list[str]]) -> list[tuple[str, str]]:
     """(column, string) of every facet column of one dataset (``facets``: its distinct values)."""
-    return [(column, _column_string(column, tuple(tuple(facets.get(f) or ())[i:j] for f, i, j in parts)))
-            for column, parts in FACET_COLUMNS.items()]
+    out: list[tuple[str, str]] = []
+    for columns, parts in _COLUMN_GROUPS:
+        out.extend(_group_strings(columns, tuple(tuple((facets.get(f) or ())[i:j]) for f, i, j in parts)))
+    return out
 
 
 @lru_cache(maxsize=1 << 14)
-def _column_string(column: str, slices: tuple[tuple[str, ...], ...]) -> str:
-    """The string of ``column`` for the values its parts take (cached: they recur across datasets)."""
-    parts = FACET_COLUMNS[column]
-    if len(parts) == 1 and parts[0][2] == parts[0][1] + 1:  # one value
-        return slices[0][0] if slices[0] else _NO_VALUE
-    pairs = [[facet, v] for (facet, _, _), values in zip(parts, slices, strict=True) for v in values]
-    return json.dumps(sorted(pairs), ensure_ascii=False) if pairs else _NO_VALUE
+def _group_strings(columns: tuple[str, ...], slices: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, str], ...]:
+    """The strings of ``columns`` given the values of each of their parts, in order (cached: they
+    recur across thousands of datasets)."""
+    out = []
+    at = 0
+    for column in columns:
+        parts = FACET_COLUMNS[column]
+        mine = slices[at:at + len(parts)]
+        at += len(parts)
+        if len(parts) == 1 and parts[0][2] == parts[0][1] + 1:  # one value
+            out.append((column, mine[0][0] if mine[0] else _NO_VALUE))
+            continue
+        pairs = [[facet, v] for (facet, _, _), values in zip(parts, mine, strict=True) for v in values]
+        out.append((column, json.dumps(sorted(pairs), ensure_ascii=False) if pairs else _NO_VALUE))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -226,13 +250,17 @@ class EmbeddedSearchBackend(SearchBackend):
         # The id's first 8 bytes as a big-endian number: orders like the id, and is cheap to read.
         sb.add_unsigned_field("id_key", fast=True)
         for name in TEXT_FIELDS:
-            sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+            # Positions only where phrases are matched; BM25 needs the frequencies.
+            sb.add_text_field(name, tokenizer_name="whitespace",
+                              index_option="position" if name in PHRASE_FIELDS else "freq")
+        sb.add_text_field(ALL_TEXT, tokenizer_name="whitespace", index_option="basic")
         # Title and description as written, per language (JSON): for highlights and suggestions.
         sb.add_bytes_field("display", stored=True, indexed=False, fast=False)
         sb.add_text_field("keyword_suggest", tokenizer_name="raw", index_option="basic")
         for facet in FACETS:
             # Raw so that IRIs and codes are matched and counted whole, case and all.
-            sb.add_text_field(facet, fast=True, tokenizer_name="raw", index_option="basic")
+            # Facets counted from FACET_COLUMNS only need their terms (for filters).
+            sb.add_text_field(facet, fast=facet not in COLUMN_FACETS, tokenizer_name="raw", index_option="basic")
         for field in FACET_COLUMNS:
             sb.add_text_field(field, fast=True, tokenizer_name="raw", index_option="basic")
         sb.add_unsigned_field("modified", fast=True, indexed=True)
@@ -375,17 +403,23 @@ class EmbeddedSearchBackend(SearchBackend):
         # One value per language (or keyword), so that phrases never span two of them. Labels,
         # keywords and facet values recur across thousands of datasets: what is derived from them is
         # cached per distinct value.
+        every = []
         for field, values in (("title", doc.title.values()), ("description", doc.description.values())):
             for tokens in map(folded_tokens, values):
                 if tokens:
                     add_text(field, tokens)
+                    every.append(tokens)
         for kws in doc.keywords.values():
             for tokens in map(_recurring_tokens, kws):
                 if tokens:
                     add_text("keywords", tokens)
+                    every.append(tokens)
         for tokens in map(_recurring_tokens, doc.labels):
             if tokens:
                 add_text("labels", tokens)
+                every.append(tokens)
+        if every:
+            add_text(ALL_TEXT, " ".join(every))
         distinct = {}
         for facet in FACETS:
             values = doc.facets.get(facet)
@@ -451,11 +485,15 @@ class EmbeddedSearchBackend(SearchBackend):
         whole rebuild, so a harvest meanwhile gets the usual 503. ``batch`` is not needed here.
         """
         written = 0
+        added: set[str] = set()
         with self._writer() as writer:
             writer.delete_all_documents()
+            add, document = writer.add_document, self._document
             for doc in documents:
-                writer.delete_documents_by_term("id", doc.id)  # a repeated id keeps its last version
-                writer.add_document(self._document(doc))
+                if doc.id in added:  # a repeated id keeps its last version
+                    writer.delete_documents_by_term("id", doc.id)
+                added.add(doc.id)
+                add(document(doc))
                 written += 1
         return written
 
@@ -491,22 +529,24 @@ class EmbeddedSearchBackend(SearchBackend):
                 out[f] = longer
         return out
 
-    def _term_query(self, term: str, longer: dict[str, list[str]] | None, exact_only: bool = False) -> Query:
+    def _term_query(self, term: str, longer: dict[str, list[str]] | None, part: str | None = None) -> Query:
         """The scored clause of one term; ``longer`` is what :meth:`_longer_terms` found.
 
         Typing "genom" should already find "genomics". Prefix matches carry constant, small scores
         (a BM25 of every expanded term would favour rare misspellings); the exact bonus guarantees
-        that the word as typed ranks first. With ``exact_only`` the prefix matches are left out (the
-        scores of the rest are the same).
+        that the word as typed ranks first. ``part`` "exact" leaves the prefix-only matches out,
+        "prefix" keeps only them (each with the score it has in the whole clause).
         """
         exact = self._text_clause(term)
         if longer is None:
             return exact
         # An exact match scores BM25 + EXACT_BONUS; as a required clause with an optional one (rather
-        # than two optional ones) the bonus is computed the same way, without a union of the two.
-        exact_bonus = Query.boolean_query([(Occur.Must, exact),
-                                           (Occur.Should, Query.const_score_query(exact, EXACT_BONUS))])
-        if not longer or exact_only:
+        # than two optional ones) the bonus is computed the same way, without a union of the two. The
+        # documents with the term in some field are those with it in ALL_TEXT: one postings list.
+        anywhere = Query.term_query(self.schema, ALL_TEXT, term)
+        bonus = Query.const_score_query(anywhere, EXACT_BONUS)
+        exact_bonus = Query.boolean_query([(Occur.Must, exact), (Occur.Should, bonus)])
+        if not longer or part == "exact":
             return exact_bonus
         # Only documents without ``term`` itself use the prefix clause, so the words that extend it
         # are matched as a set (read from the term dictionary) rather than by a regular expression,
@@ -515,12 +555,10 @@ class EmbeddedSearchBackend(SearchBackend):
             Query.const_score_query(self._terms_of(f, longer[f]), PREFIX_SCORE[f])
             for f in TEXT_FIELDS if f in longer
         ])
-        prefix_only = Query.boolean_query([(Occur.Must, prefix_any), (Occur.MustNot, exact)])
-        return Query.boolean_query([
-            (Occur.Should, exact),
-            (Occur.Should, Query.const_score_query(exact, EXACT_BONUS)),
-            (Occur.Should, prefix_only),
-        ])
+        prefix_only = Query.boolean_query([(Occur.Must, prefix_any), (Occur.MustNot, anywhere)])
+        if part == "prefix":
+            return prefix_only
+        return Query.boolean_query([(Occur.Should, exact), (Occur.Should, bonus), (Occur.Should, prefix_only)])
 
     def _estimate(self, searcher: tantivy.Searcher, term: str) -> int:
         """Roughly how many documents have ``term`` or a longer word starting with it (fields taken as
@@ -542,13 +580,10 @@ class EmbeddedSearchBackend(SearchBackend):
             return Query.boolean_query([(Occur.Should, Query.term_query(self.schema, field, t)) for t in terms])
         return Query.term_set_query(self.schema, field, list(terms))
 
-    def _term_match(self, term: str, longer: dict[str, list[str]] | None) -> Query:
-        """The documents of :meth:`_term_query`, unscored: for counting facets."""
-        clauses = []
-        for f in TEXT_FIELDS:
-            terms = [term, *((longer or {}).get(f) or ())]
-            clauses.append((Occur.Should, self._terms_of(f, terms)))
-        return Query.boolean_query(clauses)
+    def _term_match(self, term: str, longer_any: list[str] | None) -> Query:
+        """The documents of :meth:`_term_query`, unscored (for counting facets): the term, or with
+        ``longer_any`` a word of ``ALL_TEXT`` it starts, in one field rather than a union of four."""
+        return self._terms_of(ALL_TEXT, [term, *(longer_any or ())])
 
     def _phrase_query(self, phrase: Sequence[str]) -> Query:
         if len(phrase) == 1:  # tantivy refuses one-word phrases
@@ -588,17 +623,22 @@ class EmbeddedSearchBackend(SearchBackend):
     def _text(self, query: SearchQuery, searcher: tantivy.Searcher) -> _Text:
         last = len(query.terms) - 1
         longer = [self._longer_terms(term, i == last, searcher) for i, term in enumerate(query.terms)]
+        longer_any = [None if lg is None else [t for t, _ in searcher.terms_with_prefix(ALL_TEXT, term) if t != term]
+                      for term, lg in zip(query.terms, longer, strict=True)]
         phrases = [self._phrase_query(p) for p in query.phrases if p]
-        return _Text(query.terms, longer, phrases)
+        return _Text(query.terms, longer, longer_any, phrases)
 
-    def _text_clauses(self, text: _Text, exact_only: bool = False) -> list[Query]:
-        """What the words and phrases require (each clause must match), scored."""
-        return [*(self._term_query(t, lg, exact_only) for t, lg in zip(text.terms, text.longer, strict=True)),
-                *text.phrases]
+    def _text_clauses(self, text: _Text, last: str | None = None) -> list[Query]:
+        """What the words and phrases require (each clause must match), scored; ``last`` is the part
+        of the last term's matches to keep (see :meth:`_term_query`)."""
+        n = len(text.terms)
+        return [*(self._term_query(t, lg, last if i == n - 1 else None)
+                  for i, (t, lg) in enumerate(zip(text.terms, text.longer, strict=True))), *text.phrases]
 
     def _match_clauses(self, text: _Text) -> list[Query]:
         """The documents of :meth:`_text_clauses`, for counting (no scores, cheaper unions)."""
-        return [*(self._term_match(t, lg) for t, lg in zip(text.terms, text.longer, strict=True)), *text.phrases]
+        return [*(self._term_match(t, lg) for t, lg in zip(text.terms, text.longer_any, strict=True)),
+                *text.phrases]
 
     def _query(self, query: SearchQuery, text: Sequence[Query], skip_filter: str | None = None) -> Query:
         clauses: list[tuple[Occur, Query]] = [(Occur.Must, q) for q in text]
@@ -633,11 +673,17 @@ class EmbeddedSearchBackend(SearchBackend):
                 # One word, matched as a prefix too: every exact match (BM25 + EXACT_BONUS) outranks
                 # every prefix-only one (at most PREFIX_SCORE), so a page that the exact matches fill
                 # is read from them alone, with the same scores; the total comes with the facets.
-                exact = self._query(query, self._text_clauses(text, exact_only=True))
-                page = self._page_by_score(searcher, exact, query.offset, query.size, partial=True)
+                exact = self._query(query, self._text_clauses(text, "exact"))
+                page = self._page_by_score(searcher, [exact], query.offset, query.size, partial=True)
             if page is None:
-                total, ids = self._page_by_score(searcher, self._query(query, self._text_clauses(text)),
-                                                 query.offset, query.size)
+                if len(query.terms) == 2 and not text.phrases and text.longer[-1]:
+                    # Two words, the last matched as a prefix too: its exact and prefix-only matches are
+                    # ranked apart and merged, which spares tantivy a union of the two over the whole
+                    # index. A score is the sum of two clause scores either way, so it is the same.
+                    parts = [self._query(query, self._text_clauses(text, p)) for p in ("exact", "prefix")]
+                else:
+                    parts = [self._query(query, self._text_clauses(text))]
+                total, ids = self._page_by_score(searcher, parts, query.offset, query.size)
             else:
                 at_least, ids = page
                 if not query.filters and not query.ranges:  # the size decides how facets are counted
@@ -681,7 +727,7 @@ class EmbeddedSearchBackend(SearchBackend):
     def _ids(self, searcher: tantivy.Searcher, addresses: Iterable[tantivy.DocAddress]) -> list[str]:
         return [searcher.doc(a).get_first("id") for a in addresses]
 
-    def _page_by_score(self, searcher: tantivy.Searcher, query: Query, offset: int, size: int,
+    def _page_by_score(self, searcher: tantivy.Searcher, parts: Sequence[Query], offset: int, size: int,
                        partial: bool = False) -> tuple[int, list[str]] | None:
         """Score order with ties broken by id, so that equal scores do not reshuffle between requests.
 
@@ -693,16 +739,16 @@ class EmbeddedSearchBackend(SearchBackend):
         whole group per page. That order is stable for a given set of segments, and the decision
         depends on the group's size only, so consecutive pages neither repeat nor skip a dataset.
 
-        With ``partial``, ``query`` matches the first documents of the ranking only (with their
-        scores): the answer is ``None`` when that is not enough to decide the page as the whole
-        ranking would (the query ran out of matches), else what the whole ranking gives, with the
-        total of ``query`` (a lower bound).
+        ``parts``: queries that split the matches between them (their hits are merged in tantivy's
+        order: score, then address). With ``partial``, ``parts`` match the first documents of the
+        ranking only (with their scores): the answer is ``None`` when that is not enough to decide
+        the page as the whole ranking would (they ran out of matches), else what the whole ranking
+        gives, with the total of ``parts`` (a lower bound).
         """
         need = offset + size
         limit = need + 1
         while True:
-            result = searcher.search(query, limit=max(limit, 1), count=True)
-            hits, total = result.hits, result.count
+            hits, total = self._top(searcher, parts, max(limit, 1))
             if partial and len(hits) < limit and size > 0:
                 return None
             if size <= 0 or offset >= len(hits):
@@ -738,6 +784,20 @@ class EmbeddedSearchBackend(SearchBackend):
                 ids.extend(self._ids_by_key(searcher, [addr for _, addr in run], lo, hi))
             a = b
         return total, ids
+
+    @staticmethod
+    def _top(searcher: tantivy.Searcher, parts: Sequence[Query], limit: int) -> tuple[list[Any], int]:
+        """The first ``limit`` (score, address) of the matches of ``parts`` together, and their number."""
+        if len(parts) == 1:
+            result = searcher.search(parts[0], limit=limit, count=True)
+            return result.hits, result.count
+        hits, total = [], 0
+        for part in parts:
+            result = searcher.search(part, limit=limit, count=True)
+            hits.extend(result.hits)
+            total += result.count
+        hits.sort(key=lambda h: (-h[0], h[1].segment_ord, h[1].doc))
+        return hits[:limit], total
 
     def _ids_by_key(self, searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress], lo: int,
                     hi: int) -> list[str]:
@@ -826,10 +886,10 @@ class EmbeddedSearchBackend(SearchBackend):
             if match:
                 rest = Query.boolean_query([(Occur.Must, Query.all_query()),
                                             (Occur.MustNot, self._conjunction(match))])
-                n, found = self._count(searcher, rest, facets, complete=True)
+                n, found = self._count_rest(searcher, rest, facets, complement[1])
             else:
-                n, found = 0, {}
-            counts.update({f: _minus(complement[1][f], found.get(f) or {}) for f in facets})
+                n, found = 0, {f: complement[1][f] for f in facets}  # every document matches
+            counts.update(found)
             if skip is None:
                 matched = searcher.num_docs - n
         filters = self._filter_strings(query) if match and len(pending) > 1 else None
@@ -894,6 +954,36 @@ class EmbeddedSearchBackend(SearchBackend):
         self._all_counts = (generation, counts)
         return generation, counts
 
+    def _count_rest(self, searcher: tantivy.Searcher, rest: Query, facets: Sequence[str],
+                    everything: dict[str, dict[str, int]]) -> tuple[int, dict[str, dict[str, int]]]:
+        """(number of documents of ``rest``, value -> count per facet of all documents but those).
+
+        Keywords of ``rest`` are counted for the _FACET_FETCH values most frequent over all documents
+        only: any other value counts, without ``rest``, at most what it counts over all documents,
+        which is enough when that is less than the count of the last value shown; else the keywords
+        of ``rest`` are counted completely.
+        """
+        aggs = self._count_aggs(searcher, [f for f in facets if f in COLUMN_FACETS], complete=True)
+        heads = {}
+        for facet in facets:
+            if facet not in COLUMN_FACETS:
+                heads[facet] = head, _ = _head(everything[facet])
+                if head:
+                    aggs[facet] = {"terms": {"field": facet, "include": head, "size": len(head),
+                                             "segment_size": len(head), "min_doc_count": 1}}
+        raw = searcher.aggregate(rest, aggs)
+        n = int((raw.get("n") or {}).get("value") or 0)
+        out = {f: _minus(everything[f], c) for f, c in _column_counts(facets, raw).items()}
+        for facet, (head, beyond) in heads.items():
+            listed, total = _buckets(raw.get(facet)), everything[facet]
+            counts = {k: total[k] - listed.get(k, 0) for k in head}  # no other value can be shown
+            shown = heapq.nsmallest(FACET_SIZE, ((-c, k) for k, c in counts.items() if c > 0))
+            if beyond and (len(shown) < FACET_SIZE or -shown[-1][0] <= beyond):
+                counts = _minus(everything[facet], _buckets(searcher.aggregate(rest, {
+                    facet: self._terms_agg(facet, _ALL_BUCKETS, _ALL_BUCKETS)}).get(facet)))
+            out[facet] = counts
+        return n, out
+
     def _count_aggs(self, searcher: tantivy.Searcher, facets: Sequence[str], complete: bool,
                     prefix: str = "") -> dict[str, Any]:
         one_segment = searcher.num_segments <= 1
@@ -941,14 +1031,25 @@ class EmbeddedSearchBackend(SearchBackend):
                 raise
             if complete:
                 raise _Incomplete() from exc
-            # More distinct slot values than tantivy counts at once: count the facets as before.
-            raw = searcher.aggregate(query, {f: self._terms_agg(f) for f in facets})
-            return int(searcher.search(query, limit=1, count=True).count), {
-                f: _buckets(raw.get(f)) for f in facets}
+            raw = self._aggregate_apart(searcher, query, self._count_aggs(searcher, facets, complete))
         parsed = self._parse_counts(raw, facets, complete)
         if parsed is None:  # values tied with the last one shown may have been cut: count them all.
             return self._count(searcher, query, facets, complete=True)
         return parsed
+
+    def _aggregate_apart(self, searcher: tantivy.Searcher, query: Query, aggs: dict[str, Any]) -> dict[str, Any]:
+        """Each aggregation of ``aggs`` on its own, for more distinct values than tantivy counts at
+        once (never seen with vocabularies of a few dozen values): a facet column that still has too
+        many is counted top-N, as every facet once was."""
+        raw: dict[str, Any] = {}
+        for name, agg in aggs.items():
+            try:
+                raw.update(searcher.aggregate(query, {name: agg}))
+            except ValueError as exc:
+                if "bucket limit" not in str(exc) or "terms" not in agg:
+                    raise
+                raw.update(searcher.aggregate(query, {name: self._terms_agg(agg["terms"]["field"])}))
+        return raw
 
     def _count_groups(self, searcher: tantivy.Searcher, base: Query,
                       groups: Sequence[tuple[Sequence[str], Sequence[str]]]
@@ -1089,6 +1190,7 @@ class _Text:
 
     terms: tuple[str, ...]
     longer: list[dict[str, list[str]] | None]
+    longer_any: list[list[str] | None]  # the same in ALL_TEXT
     phrases: list[Query]
 
 
@@ -1102,12 +1204,19 @@ def _column_counts(facets: Sequence[str], raw: dict[str, Any], prefix: str = "")
     counts: dict[str, dict[str, int]] = {f: {} for f in facets if f in COLUMN_FACETS}
     for column in _columns_of(counts):
         parts = FACET_COLUMNS[column]
-        single = parts[0][0] if len(parts) == 1 and parts[0][2] == parts[0][1] + 1 else None
-        for b in (raw.get(prefix + column) or {}).get("buckets") or ():
+        buckets = (raw.get(prefix + column) or {}).get("buckets") or ()
+        if len(parts) == 1 and parts[0][2] == parts[0][1] + 1:  # one value per document
+            into = counts[parts[0][0]]
+            for b in buckets:
+                key = b["key"]
+                if key != _NO_VALUE:
+                    into[key] = into.get(key, 0) + b["doc_count"]
+            continue
+        for b in buckets:
             key, n = b["key"], b["doc_count"]
-            if key == _NO_VALUE or n <= 0:
+            if key == _NO_VALUE:
                 continue
-            for facet, value in ((single, key),) if single else _pairs(key):
+            for facet, value in _pairs(key):
                 into = counts.get(facet)
                 if into is not None:
                     into[value] = into.get(value, 0) + n
@@ -1122,13 +1231,31 @@ def _minus(all_counts: dict[str, int], others: dict[str, int]) -> dict[str, int]
     return out
 
 
+_HEADS: dict[tuple[int, int], tuple[dict[str, int], tuple[list[str], int]]] = {}
+
+
+def _head(counts: dict[str, int]) -> tuple[list[str], int]:
+    """The _FACET_FETCH most frequent values of ``counts`` and the count of the next one (0 if none).
+    Remembered per dict (the all-documents counts, the same for a whole generation of the index)."""
+    key = (id(counts), _FACET_FETCH)
+    cached = _HEADS.get(key)
+    if cached is not None and cached[0] is counts:
+        return cached[1]
+    ranked = heapq.nsmallest(_FACET_FETCH + 1, ((-c, k) for k, c in counts.items()))
+    head = [k for _, k in ranked[:_FACET_FETCH]], (-ranked[_FACET_FETCH][0] if len(ranked) > _FACET_FETCH else 0)
+    if len(_HEADS) > 8:
+        _HEADS.clear()
+    _HEADS[key] = (counts, head)
+    return head
+
+
 def _ties_resolved(found: dict[str, int], returned: int, size: int) -> bool:
     """Whether the top ``size`` buckets tantivy returned decide the first FACET_SIZE values: true
     unless the list was cut and the value shown last ties with the last value returned."""
-    if returned < size or len(found) <= FACET_SIZE:
-        return True
+    if returned < size:
+        return True  # nothing was cut
     ranked = sorted(found.values(), reverse=True)
-    return ranked[FACET_SIZE - 1] > ranked[-1]
+    return len(ranked) > FACET_SIZE and ranked[FACET_SIZE - 1] > ranked[-1]
 
 
 __all__ = ["SCHEMA_VERSION", "EmbeddedSearchBackend"]

@@ -17,11 +17,26 @@ from catalogue.config import Settings
 from catalogue.dcat.namespaces import ACCESS_RIGHT_NAL
 from catalogue.errors import CatalogueError, ServiceUnavailable
 from catalogue.records import DatasetRecord
-from catalogue.search.base import MARK_END, MARK_START, SearchQuery, SuggestQuery, document_from_record
+from catalogue.search import elastic
+from catalogue.search.base import (
+    FACETS,
+    MARK_END,
+    MARK_START,
+    MIN_PREFIX_CHARS,
+    SearchQuery,
+    SuggestQuery,
+    document_from_record,
+)
 from catalogue.search.elastic import (
+    EXACT_BONUS,
+    PREFIX_SCORE,
     SCHEMA_VERSION,
+    STEM_SCORE,
+    TEXT_BOOSTS,
+    TIE_BREAKER,
     ElasticsearchBackend,
     es_date,
+    language_field,
 )
 from catalogue.text import date_key
 
@@ -112,6 +127,13 @@ def test_mapping_is_strict_with_language_analysers(backend):
     assert mapping["properties"]["modified"]["type"] == "date"
     assert mapping["properties"]["title_sort_el"]["type"] == "long"
     assert mapping["properties"]["country"]["type"] == "keyword"
+    # Stems only give constant bonuses: no frequencies, positions or norms to index.
+    assert title["en"]["index_options"] == "docs" and title["en"]["norms"] is False
+    assert mapping["properties"]["description"]["properties"]["el"]["index_options"] == "docs"
+    # Facet ordinals are built at refresh, not by the first search after it.
+    assert all(mapping["properties"][f]["eager_global_ordinals"] for f in FACETS)
+    assert mapping["properties"]["keyword_key"]["index"] is False  # only aggregated
+    assert mapping["properties"]["facet_values"]["index"] is False
 
 
 def analyze(b, field, text) -> list[str]:
@@ -192,6 +214,64 @@ def test_exact_match_ranks_above_prefix_only_match(make_backend):
     assert ids(b, "europe genome") == ["a-prefix"]
 
 
+def reference_query(query: SearchQuery) -> dict:
+    """The scoring rules written the plain way: every term a ``must`` (the last one: exact, plus
+    EXACT_BONUS, or else a prefix-only score), stem bonuses as ``should`` beside them."""
+    def exact(term):
+        return {"dis_max": {"tie_breaker": TIE_BREAKER, "queries": [
+            {"term": {f: {"value": term, "boost": b}}} for f, b in TEXT_BOOSTS.items()]}}
+
+    must = []
+    for i, term in enumerate(query.terms):
+        if i == len(query.terms) - 1 and len(term) >= MIN_PREFIX_CHARS:
+            prefix_any = {"dis_max": {"queries": [{"constant_score": {"filter": {"prefix": {f: term}}, "boost": s}}
+                                                  for f, s in PREFIX_SCORE.items()]}}
+            must.append({"bool": {"should": [
+                exact(term), {"constant_score": {"filter": exact(term), "boost": EXACT_BONUS}},
+                {"bool": {"must": [prefix_any], "must_not": [exact(term)]}}], "minimum_should_match": 1}})
+        else:
+            must.append(exact(term))
+    lang = language_field(query.lang)
+    should = [{"dis_max": {"queries": [
+        {"constant_score": {"filter": {"match": {f"{field}.{lang}": term}}, "boost": score}}
+        for field, score in STEM_SCORE.items()]}} for term in query.terms]
+    return {"bool": {"must": must, "should": should}}
+
+
+@pytest.mark.parametrize("text", ["genome", "genom", "cancer cohort", "cohort genom", "registry", "sequencing data",
+                                  "ca", "cancer co", "γονιδιωμα"])
+def test_scores_equal_the_plain_formulation_of_the_rules(backend, text):
+    query = SearchQuery.parse(text, size=100)
+    hits, _ = backend.search_bodies(query)
+
+    def scores(q):
+        response = backend.client.search(index=backend.alias, query=q, size=100, docvalue_fields=["id"],
+                                         _source=False, sort=[{"_score": "desc"}, {"id": "asc"}])
+        return {h["fields"]["id"][0]: h["_score"] for h in response.body["hits"]["hits"]}
+
+    got, want = scores(hits["query"]), scores(reference_query(query))
+    assert set(got) == set(want)
+    assert got == pytest.approx(want, rel=1e-6)  # the same sums, added in another order
+    assert backend.search(query).ids == [i for i, _ in sorted(got.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def test_hits_and_counts_are_two_requests_and_the_counts_are_cacheable(backend):
+    hits, counts = backend.search_bodies(SearchQuery.parse("cancer", filters={"country": ["FR"]}))
+    assert hits["track_total_hits"] is False and "aggs" not in hits
+    assert counts["size"] == 0 and counts["track_total_hits"] is True and "sort" not in counts
+    assert backend.search_bodies(SearchQuery.parse("cancer", size=0))[0] is None
+
+
+@pytest.mark.parametrize("filters", [{}, {"country": ["DE"]}, {"country": ["DE", "FR"], "access_rights": ["PUBLIC"]}])
+def test_total_and_facets_do_not_depend_on_the_page(backend, filters):
+    first = backend.search(SearchQuery.parse("cancer registry", filters=filters, size=1))
+    for query in (SearchQuery.parse("cancer registry", filters=filters, page=50, size=10),
+                  SearchQuery.parse("cancer registry", filters=filters, size=0)):
+        result = backend.search(query)
+        assert result.ids == []
+        assert (result.total, result.facets) == (first.total, first.facets)
+
+
 def test_phrase(backend):
     assert ids(backend, '"cancer registry"') == ["defr"]
     assert ids(backend, '"registry cancer"') == []
@@ -267,6 +347,21 @@ def test_facets_are_limited_and_ordered_by_count_then_value(make_backend):
     assert len(values) == 50
     assert values[0] == ("common", 120)
     assert values[1:] == [(f"kw{i:02d}", 2) for i in range(49)]
+
+
+@pytest.mark.parametrize("combined_size", [10_000, 3])
+def test_small_facets_counted_together_are_limited_and_ordered(make_backend, monkeypatch, combined_size):
+    monkeypatch.setattr(elastic, "FACET_VALUES_SIZE", combined_size)  # 3: more values than buckets
+    b = make_backend(["en"])
+    b.index(docs([record(f"d{i:03d}", {"en": "Study"}, node=f"n{i % 60:02d}", countries=["DE", f"X{i % 3}"])
+                  for i in range(120)], ["en"]))
+    result = b.search(SearchQuery.parse(""))
+    assert facet(result, "node") == [(f"n{i:02d}", 2) for i in range(50)]
+    assert facet(result, "country") == [("DE", 120), ("X0", 40), ("X1", 40), ("X2", 40)]
+    result = b.search(SearchQuery.parse("", filters={"country": ["X1"]}))
+    assert result.total == 40
+    assert facet(result, "country") == [("DE", 120), ("X0", 40), ("X1", 40), ("X2", 40)]
+    assert facet(result, "node")[:2] == [("n01", 2), ("n04", 2)]
 
 
 # Ranges ------------------------------------------------------------------------------------------------------
@@ -467,6 +562,38 @@ def test_clear(backend):
     assert ids(backend, "cancer") == ["gr1"]
 
 
+def test_drop_deletes_the_indices_behind_the_alias(backend, es_admin):
+    name = live_index(backend)
+    backend.drop()
+    assert not es_admin.indices.exists(index=name)
+    assert backend.count() == 0  # a fresh, empty index on the next call
+
+
+def test_versions_of_one_document_are_written_in_order_by_parallel_senders(make_backend):
+    b = make_backend(["en"])
+    b.count()
+    versions = [(f"d{i % 7}", f"Version {i}") for i in range(200)]
+    actions = ({"_op_type": "index", "_id": i, "_source": b._body(docs([record(i, {"en": t})], ["en"])[0])}
+               for i, t in versions)
+    assert b._bulk(actions, b.alias, require_alias=True, chunk=3, senders=3) == (200, 0)
+    b._refresh(b.alias)
+    last = {i: t for i, t in versions}
+    for doc_id, title in last.items():
+        assert ids(b, title.lower()) == [doc_id]
+
+
+def test_a_failing_document_source_stops_the_senders_and_is_raised(make_backend):
+    b = make_backend(["en"])
+
+    def broken():
+        yield from docs([record(f"ok{i}", {"en": "Fine"}) for i in range(5)], ["en"])
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        b.index(broken())
+    assert b.count() == 5  # what was sent before is written and visible, as before
+
+
 def test_long_ids_are_hashed_for_elasticsearch_but_returned_whole(make_backend):
     b = make_backend(["en"])
     long_id = "x" * 600
@@ -614,5 +741,8 @@ def test_closed_index_is_a_clear_error(backend, es_admin):
             backend.index(docs(RECORDS[:1]))
         assert "closed" in info.value.message
         assert "Traceback" not in info.value.message
+        with pytest.raises(CatalogueError) as info:  # an error inside the _msearch response
+            backend.search(SearchQuery.parse("cancer"))
+        assert "closed" in info.value.message
     finally:
         es_admin.indices.open(index=name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 import pytest
 import tantivy
@@ -774,3 +775,180 @@ def test_suggest_looks_past_repeated_titles(tmp_path):
                     record("d", {"en": "Gamma samples"})]))
     assert [t for _, t, _ in suggest(b, "sampl", size=3)] == ["Alpha samples", "Beta samples", "Gamma SAMPLES"]
     assert [t for _, t, _ in suggest(b, "alpha sampl", size=3)] == ["Alpha samples"]
+
+
+# Facet counting -----------------------------------------------------------------------------------------
+# Facets are counted several ways, chosen for speed (facet columns, keyword top lists, "all documents
+# minus the others" for large match sets, one aggregation with a filter bucket per filter set); each
+# must give exactly what counting the matching documents in Python gives.
+
+FACET_WORDS = ["data", "database", "datasets", "genome", "genomic", "cohort", "rare", "study"]
+ODD_VALUES = ['say "hi"', "back\\slash", "a:b (c) AND d", "Ünïcode value"]
+
+
+def facet_docs(n=240, seed=11):
+    import random
+
+    rng = random.Random(seed)
+    keywords = [f"kw{i:02d}" for i in range(30)] + ODD_VALUES
+    out = []
+    for i in range(n):
+        def pick(values, low, high):
+            return rng.sample(values, rng.randint(low, high))
+
+        title = " ".join(rng.choices(FACET_WORDS, k=rng.randint(1, 4)))
+        out.append(SearchDocument(
+            id=f"d{i:03d}", title={"en": title.capitalize()},
+            description={"en": " ".join(rng.choices(FACET_WORDS, k=3))},
+            keywords={"en": pick(keywords, 0, 3)},
+            facets={"country": pick(["DE", "FR", "IT", "ES", "GR", "HU", "RO", ODD_VALUES[0]], 0, 6),
+                    "node": pick(["n1", "n2", "n3", ODD_VALUES[1]], 1, 2),
+                    "access_rights": pick(["PUBLIC", "RESTRICTED", "NON_PUBLIC"], 0, 2),
+                    "health_category": pick([f"hc{j}" for j in range(9)], 0, 5),
+                    "theme": pick(["HEAL", "TECH", "SOCI", "EDUC"], 0, 4),
+                    "keyword": pick(keywords, 0, 7)},
+            modified="2024-01-01", title_sort={}, individuals=rng.choice([None, 10, 1000]),
+            labels=["Health data"] if i % 3 else []))
+    return out
+
+
+def python_facets(b, query):
+    """Drill-down counts from the matching ids, counted in Python."""
+    from catalogue.search.base import FACET_SIZE, FACETS
+
+    by_id = {d.id: d for d in facet_docs()}
+    out = {}
+    for facet in FACETS:
+        matching = b.search(replace(query.without_filter(facet), size=1000, page=1)).ids
+        counts = {}
+        for i in matching:
+            for v in dict.fromkeys(by_id[i].facets.get(facet) or ()):
+                counts[v] = counts.get(v, 0) + 1
+        out[facet] = [(v, c) for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]]
+    return out
+
+
+FACET_QUERIES = [
+    {}, {"text": "data"}, {"text": "dat"}, {"text": "genome data"}, {"text": "genom"}, {"text": '"rare study"'},
+    {"text": "data", "filters": {"theme": ["HEAL"]}},
+    {"text": "dat", "filters": {"country": ["DE", ODD_VALUES[0]], "keyword": [ODD_VALUES[1], "kw03"]}},
+    {"filters": {"node": [ODD_VALUES[1]], "health_category": ["hc1", "hc2"]}},
+    {"text": "cohort", "filters": {"access_rights": ["PUBLIC"], "keyword": [ODD_VALUES[2], ODD_VALUES[3]]}},
+    {"text": "study", "ranges": {"individuals": (100, None)}},
+    {"text": "data", "filters": {"theme": ["TECH"]}, "ranges": {"individuals": (None, 100)}},
+]
+
+
+@pytest.fixture(scope="module")
+def faceted(tmp_path_factory):
+    b = EmbeddedSearchBackend(tmp_path_factory.mktemp("faceted"), ["en"])
+    b.index(facet_docs())
+    yield b
+    b.close()
+
+
+@pytest.mark.parametrize("strategy", ["default", "all minus others", "direct", "filters apart", "short lists",
+                                      "tight lists", "term sets"])
+@pytest.mark.parametrize("spec", FACET_QUERIES)
+def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec):
+    import catalogue.search.embedded as embedded
+
+    if strategy == "all minus others":
+        monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 0.0)
+    elif strategy == "direct":
+        monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 2.0)
+    elif strategy == "filters apart":
+        monkeypatch.setattr(EmbeddedSearchBackend, "_filter_strings", lambda self, query: None)
+    elif strategy in ("short lists", "tight lists"):  # top lists shorter than the values: ties at their cut
+        monkeypatch.setattr(embedded, "FACET_SIZE", 3)
+        monkeypatch.setattr(embedded, "_FACET_FETCH", 5 if strategy == "short lists" else 3)
+        monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 0.0 if "text" in spec else 2.0)
+    elif strategy == "term sets":  # a prefix's words as a term set rather than a union
+        monkeypatch.setattr(embedded, "_UNION_MAX_TERMS", 0)
+    spec = dict(spec)
+    query = SearchQuery.parse(spec.pop("text", ""), **spec)
+    result = faceted.search(query)
+    expected = python_facets(faceted, query)
+    if strategy in ("short lists", "tight lists"):
+        expected = {f: v[:3] for f, v in expected.items()}
+    assert {f: facet(result, f) for f in expected} == expected
+    assert result.total == len(faceted.search(replace(query, size=1000)).ids)
+
+
+def test_facet_counts_follow_each_commit(faceted, tmp_path):
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    b.index(facet_docs()[:50])
+    before = b.search(SearchQuery.parse("data"))  # counted as all documents minus the others
+    b.index([SearchDocument(id="new", title={"en": "Data"}, description={}, keywords={},
+                            facets={"country": ["MT"], "keyword": ["fresh"]}, modified=None, title_sort={})])
+    after = b.search(SearchQuery.parse("data"))
+    assert after.total == before.total + 1
+    assert ("MT", 1) in facet(after, "country") and ("fresh", 1) in facet(after, "keyword")
+
+
+def test_facet_columns_beyond_tantivy_bucket_limit_are_counted_apart(faceted):
+    """tantivy refuses an aggregation of too many buckets: each column is then counted on its own."""
+    searcher = faceted._searcher()
+
+    class Limited:
+        def __getattr__(self, name):
+            return getattr(searcher, name)
+
+        def aggregate(self, query, aggs):
+            if len(aggs) > 1:
+                raise ValueError("Aborting aggregation because bucket limit was exceeded")
+            return searcher.aggregate(query, aggs)
+
+    from catalogue.search.base import FACETS
+
+    query = tantivy.Query.all_query()
+    assert faceted._count(Limited(), query, FACETS) == faceted._count(searcher, query, FACETS)
+    # Complete counts (for "all documents minus the others") are then not to be had: counted directly.
+    assert faceted._all_counts_at(Limited(), -1) is None
+    assert faceted._count_groups(Limited(), query, [(["theme"], []), (["node"], ['theme:"HEAL"'])]) == [None, None]
+    assert faceted._count_groups(searcher, query, [(["theme"], []), (["node"], ['theme:"HEAL"'])]) == [
+        faceted._count(searcher, query, ["theme"]),
+        faceted._count(searcher, faceted._query(SearchQuery.parse("", filters={"theme": ["HEAL"]}), []), ["node"])]
+
+
+def test_filters_that_query_syntax_cannot_carry_are_counted_apart(faceted):
+    assert faceted._filter_strings(SearchQuery.parse("", filters={"theme": ["HEAL"], "node": []})) == {
+        "theme": '(theme:"HEAL")'}
+    assert faceted._filter_strings(SearchQuery.parse("", filters={"unknown": ["x"]})) is None
+    assert faceted._filter_strings(SearchQuery.parse("", filters={"keyword": ['a"b', "c\\d"]})) == {
+        "keyword": '(keyword:"a\\"b" OR keyword:"c\\\\d")'}
+    result = faceted.search(SearchQuery.parse("data", filters={"unknown": ["x"], "theme": ["HEAL"]}))
+    assert result.total == 0 and not any(result.facets.values())
+
+
+@pytest.mark.parametrize("text", ["data", "dat", "genom", "study", "datasets"])
+def test_one_word_ranking_read_from_exact_matches_equals_the_whole_ranking(faceted, monkeypatch, text):
+    fast = [faceted.search(SearchQuery.parse(text, page=p, size=7)) for p in range(1, 40)]
+    original = EmbeddedSearchBackend._page_by_score
+    monkeypatch.setattr(EmbeddedSearchBackend, "_page_by_score",
+                        lambda self, s, q, o, n, partial=False: None if partial else original(self, s, q, o, n))
+    whole = [faceted.search(SearchQuery.parse(text, page=p, size=7)) for p in range(1, 40)]
+    assert [(r.total, r.ids) for r in fast] == [(r.total, r.ids) for r in whole]
+    assert [i for r in fast for i in r.ids]  # something matched
+
+
+def test_prefix_matches_words_of_the_index_that_extend_it(tmp_path):
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    b.index(docs([record("exact", {"en": "Data"}), record("longer", {"en": "Databases"}),
+                  record("label", {"en": "Other"}, keywords={"en": ["datasets"]}), record("none", {"en": "Dat"})]))
+    assert ids(b, "data") == ["exact", "longer", "label"]
+    assert ids(b, "dat") == ["none", "exact", "longer", "label"]
+    assert ids(b, "datab") == ["longer"]
+    assert ids(b, "datax") == []
+
+
+@pytest.mark.parametrize("text", ["genome dat", "data genom", "study data", "rare datab"])
+def test_two_word_ranking_merged_from_exact_and_prefix_parts_equals_the_whole_ranking(faceted, text):
+    searcher = faceted._searcher()
+    query = SearchQuery.parse(text)
+    words = faceted._text(query, searcher)
+    whole = [faceted._query(query, faceted._text_clauses(words))]
+    parts = [faceted._query(query, faceted._text_clauses(words, p)) for p in ("exact", "prefix")]
+    for offset in range(0, 120, 9):
+        assert faceted._page_by_score(searcher, parts, offset, 9) == faceted._page_by_score(searcher, whole, offset, 9)
+    assert faceted._page_by_score(searcher, whole, 0, 9)[0] > 0
