@@ -42,7 +42,11 @@ class Settings:
     harvest_timeout: float = 30.0  # seconds, per HTTP request (connect and read)
     harvest_max_pages: int = 1000  # Hydra pages followed per node
     harvest_max_bytes: int = 200 * 1024 * 1024  # per document
-    allow_private_nodes: bool = False
+    harvest_retries: int = 2  # extra attempts after a timeout, a broken connection or a 5xx, with backoff
+    harvest_node_budget: float = 900.0  # seconds for a whole pass over one node (all its requests)
+    harvest_workers: int = 4  # nodes harvested at the same time
+    harvest_scheduler: bool = False  # `serve` also harvests the nodes that are due, in the background
+    allow_private_nodes: bool = False  # fetch nodes on loopback/private/link-local addresses (demo and tests)
     host: str = "127.0.0.1"
     port: int = 5000
     site_name: str = "European Genomic Data Catalogue"
@@ -65,6 +69,10 @@ class Settings:
         "harvest_timeout": "GDI_HARVEST_TIMEOUT",
         "harvest_max_pages": "GDI_HARVEST_MAX_PAGES",
         "harvest_max_bytes": "GDI_HARVEST_MAX_BYTES",
+        "harvest_retries": "GDI_HARVEST_RETRIES",
+        "harvest_node_budget": "GDI_HARVEST_NODE_BUDGET",
+        "harvest_workers": "GDI_HARVEST_WORKERS",
+        "harvest_scheduler": "GDI_HARVEST_SCHEDULER",
         "allow_private_nodes": "GDI_ALLOW_PRIVATE_NODES",
         "host": "GDI_HOST",
         "port": "GDI_PORT",

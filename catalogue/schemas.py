@@ -184,6 +184,7 @@ class DatasetSchema(Schema):
     display = fields.Dict()
     labels = fields.Dict()
     links = fields.Dict()
+    sources = fields.List(fields.Dict(), metadata={"description": "every node that publishes this dataset"})
 
 
 class DatasetSummarySchema(Schema):
@@ -244,6 +245,7 @@ class RunSchema(Schema):
     unchanged = fields.Integer()
     withdrawn = fields.Integer()
     invalid = fields.Integer()
+    not_modified = fields.Integer()
     message = fields.String(allow_none=True)
     problems = fields.List(fields.Dict())
 
@@ -259,6 +261,8 @@ class NodeSchema(Schema):
     individuals = fields.Integer()
     last_success = fields.DateTime(allow_none=True)
     last_run = fields.Nested(RunSchema, allow_none=True)
+    harvest_interval = fields.Integer(allow_none=True, metadata={"description": "minutes between scheduled harvests"})
+    enabled = fields.Boolean()
 
 
 class BreakdownSchema(Schema):

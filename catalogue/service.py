@@ -21,7 +21,7 @@ from catalogue.errors import BadRequest, Conflict, NotFound
 from catalogue.records import DatasetRecord
 from catalogue.search import create_search_backend
 from catalogue.search.base import FACETS, SearchBackend, SearchQuery, Suggestion, SuggestQuery, facet_iri
-from catalogue.store.db import Database, Dataset, DatasetFacet, HarvestRun, Node
+from catalogue.store.db import Database, Dataset, DatasetFacet, DatasetSource, HarvestRun, Node, utcnow
 from catalogue.store.rdf import RdfStore, create_rdf_store
 from catalogue.vocab import Vocabularies, get_vocabularies
 from harvesters import HARVESTERS
@@ -52,6 +52,19 @@ class SearchPage:
 
 
 @dataclass
+class SourceView:
+    """A node that publishes a dataset."""
+
+    node_name: str
+    node_title: str | None
+    node_url: str | None
+    country: str | None
+    primary: bool
+    first_seen: datetime
+    last_harvested: datetime
+
+
+@dataclass
 class DatasetView:
     record: DatasetRecord
     status: str
@@ -61,6 +74,7 @@ class DatasetView:
     first_seen: datetime
     last_harvested: datetime
     withdrawn_at: datetime | None
+    sources: list[SourceView] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +89,8 @@ class NodeView:
     last_run: HarvestRun | None
     last_success: datetime | None
     runs: list[HarvestRun] = field(default_factory=list)
+    harvest_interval: int | None = None  # minutes
+    enabled: bool = True
 
 
 class Catalogue:
@@ -93,7 +109,9 @@ class Catalogue:
 
     # Nodes -------------------------------------------------------------------------------------
     def add_node(self, name: str, url: str, country: str, type: str = "dcat", title: str | None = None,
-                 *, update: bool = False) -> Node:
+                 *, update: bool = False, interval: int | None = None) -> Node:
+        """Register (or with ``update`` change) a node; ``interval``: minutes between scheduled
+        harvests (0 removes the schedule, None keeps it)."""
         name = (name or "").strip()
         if not NODE_NAME.match(name):
             raise BadRequest(f"node name {name!r} must be 1-64 lower-case letters, digits, '-' or '_'")
@@ -105,6 +123,8 @@ class Catalogue:
             raise BadRequest(f"country {country!r} is not a known ISO 3166 country code (e.g. DE, FR, EL/GR)")
         if type not in HARVESTERS:
             raise BadRequest(f"node type {type!r} is not supported; choose one of {', '.join(sorted(HARVESTERS))}")
+        if interval is not None and not 0 <= interval <= 525_600:
+            raise BadRequest(f"harvest interval {interval} must be between 0 and 525600 minutes (one year)")
         with self.db.session() as session:
             node = session.get(Node, name)
             if node is not None and not update:
@@ -113,31 +133,50 @@ class Catalogue:
                 node = Node(name=name)
                 session.add(node)
             node.url, node.country, node.type, node.title = url, code, type, title or node.title
+            if interval is not None:
+                node.harvest_interval = interval or None
             return node
 
     def remove_node(self, name: str) -> int:
-        """Remove a node with its datasets from the database, the RDF store and the index."""
+        """Remove a node with its datasets from the database, the RDF store and the index. A dataset
+        that another node also publishes stays, described by that node; returns how many were removed."""
+        removed: list[str] = []
+        handed_over: list[tuple[DatasetRecord, list[str]]] = []
         with self.db.session() as session:
             node = session.get(Node, name)
             if node is None:
                 raise NotFound(f"no node named {name!r}")
+            now = utcnow()
+            for source in list(session.scalars(select(DatasetSource).where(DatasetSource.node_name == name))):
+                row = session.get(Dataset, source.dataset_id)
+                outcome = HarvestRunner._drop_source(session, source, row, now)
+                if outcome != "withdrawn" and row is not None:
+                    session.flush()
+                    nodes = [s.node_name for s in session.scalars(
+                        select(DatasetSource).where(DatasetSource.dataset_id == row.id))]
+                    handed_over.append((row.record, nodes))
+            session.flush()
             ids = list(session.scalars(select(Dataset.id).where(Dataset.node_name == name)))
             session.query(DatasetFacet).filter(DatasetFacet.dataset_id.in_(ids)).delete(synchronize_session=False)
             session.query(Dataset).filter(Dataset.node_name == name).delete(synchronize_session=False)
             session.delete(node)
+            removed = ids
         self.rdf.drop_node(name)
-        if ids:
-            self.search_backend.delete(ids)
-        return len(ids)
+        if removed:
+            self.search_backend.delete(removed)
+        if handed_over:
+            self.search_backend.index(search_document(r, self.settings, self.vocab, nodes) for r, nodes in handed_over)
+        return len(removed)
 
     def nodes(self, with_runs: int = 0) -> list[NodeView]:
         with self.db.session() as session:
-            counts = dict(session.execute(
-                select(Dataset.node_name, func.count()).where(Dataset.status == "active").group_by(Dataset.node_name)
-            ).all())
-            people = dict(session.execute(
-                select(Dataset.node_name, func.coalesce(func.sum(Dataset.individuals), 0))
-                .where(Dataset.status == "active").group_by(Dataset.node_name)).all())
+            # What each node publishes, including datasets another node published first.
+            published = (select(DatasetSource.node_name, func.count(), func.coalesce(func.sum(Dataset.individuals), 0))
+                         .join(Dataset, Dataset.id == DatasetSource.dataset_id)
+                         .where(Dataset.status == "active").group_by(DatasetSource.node_name))
+            counts, people = {}, {}
+            for node_name, n, individuals in session.execute(published):
+                counts[node_name], people[node_name] = n, individuals
             out = []
             for node in session.scalars(select(Node).order_by(Node.country, Node.name)):
                 runs = list(session.scalars(select(HarvestRun).where(HarvestRun.node_name == node.name)
@@ -149,7 +188,8 @@ class Catalogue:
                                     title=node.title, datasets=counts.get(node.name, 0),
                                     individuals=int(people.get(node.name, 0) or 0),
                                     last_run=runs[0] if runs else None, last_success=last_success,
-                                    runs=runs if with_runs else []))
+                                    runs=runs if with_runs else [], harvest_interval=node.harvest_interval,
+                                    enabled=node.enabled))
             return out
 
     def node(self, name: str, runs: int = 20) -> NodeView:
@@ -162,19 +202,34 @@ class Catalogue:
     def runner(self) -> HarvestRunner:
         return HarvestRunner(self.settings, self.db, self.rdf, self.search_backend, self.vocab)
 
-    def harvest(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> list[RunSummary]:
-        return self.runner().harvest_many(list(names) if names else None, progress)
+    def harvest(self, names: Iterable[str] | None = None, progress: Progress | None = None, *,
+                full: bool = False) -> list[RunSummary]:
+        return self.runner().harvest_many(list(names) if names else None, progress, full=full)
+
+    def due_nodes(self) -> list[str]:
+        """Nodes whose schedule says they should be harvested now."""
+        return self.runner().due()
+
+    def harvest_due(self, progress: Progress | None = None) -> list[RunSummary]:
+        due = self.due_nodes()
+        return self.runner().harvest_many(due, progress) if due else []
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the search index from the database (the database is the source of truth)."""
         def documents():
             with self.db.session() as session:
-                rows = session.execute(select(Dataset.record_json).where(Dataset.status == "active")
-                                       .order_by(Dataset.id)).scalars()
-                for n, raw in enumerate(rows, start=1):
+                nodes: dict[str, list[str]] = {}
+                for dataset_id, node in session.execute(
+                        select(DatasetSource.dataset_id, DatasetSource.node_name)
+                        .join(Dataset, Dataset.id == DatasetSource.dataset_id).where(Dataset.status == "active")):
+                    nodes.setdefault(dataset_id, []).append(node)
+                rows = session.execute(select(Dataset.id, Dataset.record_json).where(Dataset.status == "active")
+                                       .order_by(Dataset.id))
+                for n, (dataset_id, raw) in enumerate(rows, start=1):
                     if progress and n % 5000 == 0:
                         progress(f"prepared {n} datasets")
-                    yield search_document(DatasetRecord.from_dict(json.loads(raw)), self.settings, self.vocab)
+                    yield search_document(DatasetRecord.from_dict(json.loads(raw)), self.settings, self.vocab,
+                                          nodes.get(dataset_id))
 
         total = self.search_backend.rebuild(documents())
         if progress:
@@ -219,10 +274,20 @@ class Catalogue:
             if row is None:
                 raise NotFound(f"no dataset with id {dataset_id!r}")
             node = session.get(Node, row.node_name)
+            sources = []
+            for source in session.scalars(select(DatasetSource).where(DatasetSource.dataset_id == row.id)
+                                          .order_by(DatasetSource.first_seen, DatasetSource.node_name)):
+                publisher = node if source.node_name == row.node_name else session.get(Node, source.node_name)
+                sources.append(SourceView(node_name=source.node_name, node_title=publisher.title if publisher else None,
+                                          node_url=publisher.url if publisher else None,
+                                          country=publisher.country if publisher else None,
+                                          primary=source.node_name == row.node_name, first_seen=source.first_seen,
+                                          last_harvested=source.last_harvested))
+            sources.sort(key=lambda v: not v.primary)
             return DatasetView(record=row.record, status=row.status, node_name=row.node_name,
                                node_title=node.title if node else None, node_url=node.url if node else None,
                                first_seen=row.first_seen, last_harvested=row.last_harvested,
-                               withdrawn_at=row.withdrawn_at)
+                               withdrawn_at=row.withdrawn_at, sources=sources)
 
     def dataset_rdf(self, dataset_id: str) -> Graph:
         view = self.dataset(dataset_id)

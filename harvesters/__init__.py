@@ -8,6 +8,9 @@ from harvesters.base import Harvester
 
 HARVESTERS: dict[str, str] = {
     "dcat": "harvesters.dcat:DcatHarvester",
+    "fdp": "harvesters.fdp:FdpHarvester",
+    "sparql": "harvesters.sparql:SparqlHarvester",
+    "ckan": "harvesters.ckan:CkanHarvester",
 }
 
 

@@ -1,18 +1,27 @@
 """The harvester interface: a node in, rdflib graphs out, page by page.
 
 Harvesters only fetch and parse; mapping graphs to records, storing and indexing are the runner's job
-(``harvesters.runner``), so a new source type is one small class.
+(``harvesters.runner``), so a new source type is one small class. Every fetch goes through
+:meth:`Harvester.fetch`, which makes it conditional (ETag / Last-Modified) against the node's document
+cache: a node that has not changed costs a round trip of headers, not a download.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import os
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from rdflib import Graph
 
 from catalogue.config import Settings
+from harvesters.http import HttpClient, Response
 
 Progress = Callable[[str], None]
 
@@ -36,13 +45,80 @@ class Page:
     graph: Graph
     format: str  # rdflib parser name that read it, e.g. "ox-turtle"
     triples: int
+    not_modified: bool = False  # the node answered 304: the graph is the cached copy's
+
+
+class DocumentCache:
+    """Bodies of a node's documents with the validators they came with, one gzip file per URL.
+
+    A body is stored together with its own ETag / Last-Modified, so the cache is consistent whatever
+    happens to the harvest afterwards: a 304 always means "the body on disk is current".
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def _path(self, url: str) -> Path:
+        return self.directory / (hashlib.sha256(url.encode("utf-8")).hexdigest()[:40] + ".json.gz")
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Conditional request headers for ``url`` (empty when nothing usable is cached)."""
+        entry = self._read(url)
+        if entry is None:
+            return {}
+        headers = {}
+        if entry.get("etag"):
+            headers["If-None-Match"] = entry["etag"]
+        if entry.get("last_modified"):
+            headers["If-Modified-Since"] = entry["last_modified"]
+        return headers
+
+    def body(self, url: str) -> Response | None:
+        entry = self._read(url)
+        if entry is None:
+            return None
+        return Response(url=entry["final_url"], status=200, content_type=entry.get("content_type"),
+                        charset=entry.get("charset"), headers={}, content=entry["content"].encode("latin-1"),
+                        from_cache=True)
+
+    def store(self, url: str, response: Response) -> None:
+        etag = response.headers.get("ETag")
+        last_modified = response.headers.get("Last-Modified")
+        path = self._path(url)
+        if not etag and not last_modified:
+            path.unlink(missing_ok=True)  # nothing to revalidate with: do not keep a copy
+            return
+        entry = {"url": url, "final_url": response.url, "etag": etag, "last_modified": last_modified,
+                 "content_type": response.content_type, "charset": response.charset,
+                 "content": response.content.decode("latin-1")}
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3) as out:
+                out.write(json.dumps(entry).encode("utf-8"))
+            os.replace(tmp, path)  # readers never see half a file
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _read(self, url: str) -> dict | None:
+        try:
+            with gzip.open(self._path(url), "rb") as f:
+                entry = json.loads(f.read())
+        except (OSError, ValueError, EOFError):
+            return None
+        return entry if entry.get("url") == url and isinstance(entry.get("content"), str) else None
 
 
 class Harvester(ABC):
     type: str = ""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, cache: DocumentCache | None = None):
         self.settings = settings
+        self.cache = cache
+        self.warnings: list[str] = []  # of the latest iter_pages run; the runner records them as problems
+        # time.monotonic() by which the whole pass over the node must be done (set by the runner)
+        self.node_deadline: float | None = None
 
     @abstractmethod
     def iter_pages(self, node: NodeSpec, progress: Progress | None = None) -> Iterator[Page]:
@@ -51,3 +127,26 @@ class Harvester(ABC):
         Raises :class:`catalogue.errors.HarvestError` with an operator-actionable message when the
         node cannot be fetched or parsed; the runner then keeps the node's earlier data.
         """
+
+    def client(self) -> HttpClient:
+        """The guarded HTTP client for one pass over a node (keep-alive across its requests)."""
+        return HttpClient(self.settings, node_deadline=self.node_deadline)
+
+    def fetch(self, client: HttpClient, url: str, accept: str) -> Response:
+        """GET ``url``, conditionally when the cache holds a copy; a 304 returns that copy
+        (``from_cache`` set), a 200 refreshes it."""
+        if self.cache is None:
+            return client.get(url, accept=accept)
+        headers = self.cache.validators(url)
+        response = client.get(url, accept=accept, headers=headers, allow_not_modified=bool(headers))
+        if response.status == 304:
+            cached = self.cache.body(url)
+            if cached is not None:
+                return cached
+            response = client.get(url, accept=accept)  # the copy vanished meanwhile: fetch it whole
+        self.cache.store(url, response)
+        return replace(response, from_cache=False)
+
+    def warn(self, say: Progress, message: str) -> None:
+        self.warnings.append(message)
+        say(f"warning: {message}")

@@ -16,12 +16,10 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from catalogue.config import Settings
 from catalogue.dcat.namespaces import DCAT, HYDRA, RDF
 from catalogue.errors import HarvestError
 from harvesters.base import Harvester, NodeSpec, Page, Progress
 from harvesters.formats import LABELS, parse_document, triple_count
-from harvesters.http import HttpClient
 
 ACCEPT = ", ".join([
     "text/turtle",
@@ -42,10 +40,6 @@ COLLECTION_TYPES = (HYDRA.PartialCollectionView, HYDRA.PagedCollection)
 class DcatHarvester(Harvester):
     type = "dcat"
 
-    def __init__(self, settings: Settings):
-        super().__init__(settings)
-        self.warnings: list[str] = []  # of the latest iter_pages run; the runner records them as problems
-
     def iter_pages(self, node: NodeSpec, progress: Progress | None = None) -> Iterator[Page]:
         self.warnings = []
         say = progress or (lambda _message: None)
@@ -55,7 +49,7 @@ class DcatHarvester(Harvester):
         datasets = 0
         number = 0
         url: str | None = node.url
-        with HttpClient(self.settings) as client:
+        with self.client() as client:
             while url is not None:
                 if number >= limit:
                     raise HarvestError(
@@ -63,11 +57,11 @@ class DcatHarvester(Harvester):
                         f"that is expected). The next page would have been {url}",
                         details={"url": node.url, "pages": number, "next": url})
                 fetched.add(_key(url))
-                response = client.get(url, accept=ACCEPT)
+                response = self.fetch(client, url, ACCEPT)
                 fetched.add(_key(response.url))
                 digest = hashlib.sha256(response.content).hexdigest()
                 if digest in digests:
-                    self._warn(say, f"page {number + 1} ({url}) has the same content as page {digests[digest]}; "
+                    self.warn(say, f"page {number + 1} ({url}) has the same content as page {digests[digest]}; "
                                     "stopped paging there (does the node ignore its paging parameter?)")
                     return
                 digests[digest] = number + 1
@@ -82,10 +76,10 @@ class DcatHarvester(Harvester):
                     message += f", {datasets} of {total} datasets"
                 say(message)
                 if triples == 0:
-                    self._warn(say, f"page {number} ({response.url}) contains no RDF triples")
-                yield Page(url=response.url, graph=graph, format=fmt, triples=triples)
+                    self.warn(say, f"page {number} ({response.url}) contains no RDF triples")
+                yield Page(url=response.url, graph=graph, format=fmt, triples=triples, not_modified=response.from_cache)
                 if next_url is not None and _key(next_url) in fetched:
-                    self._warn(say, f"page {number} ({response.url}) links to {next_url} as its next page, which "
+                    self.warn(say, f"page {number} ({response.url}) links to {next_url} as its next page, which "
                                     "was already fetched; stopped paging there (paging loop in the node)")
                     next_url = None
                 url = next_url
@@ -110,13 +104,10 @@ class DcatHarvester(Harvester):
         here = [link for link in preferred if isinstance(link[0], URIRef) and _key(str(link[0])) == _key(page_url)]
         targets = sorted({target for _, target in (here or preferred)})
         if len(targets) > 1:
-            self._warn(say, f"{page_url} gives {len(targets)} different next pages ({', '.join(targets[:3])}); "
+            self.warn(say, f"{page_url} gives {len(targets)} different next pages ({', '.join(targets[:3])}); "
                             f"following {targets[0]}")
         return targets[0], total
 
-    def _warn(self, say: Progress, message: str) -> None:
-        self.warnings.append(message)
-        say(f"warning: {message}")
 
 
 def _link(obj: Node, page_url: str) -> str | None:

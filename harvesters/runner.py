@@ -3,34 +3,46 @@
 The order is chosen so that a failure loses nothing: pages are staged in the RDF store and mapped
 before anything visible changes; the node's graph is swapped in one step, then the database is
 updated in one transaction, then the index. If fetching or parsing fails, the staging graph is dropped
-and the node's earlier datasets stay exactly as they were. Nodes are harvested independently.
+and the node's earlier datasets stay exactly as they were.
+
+Nodes are harvested side by side by a bounded pool of workers: fetching and parsing (network and
+Rust-side work) overlap freely, while the short commit step (mapping, database, graph swap, index) runs
+one node at a time under a lock, so the stores see one writer and a slow node only ever holds up itself.
+
+The same dataset IRI published by several nodes is one dataset with several sources (``DatasetSource``):
+the first node that published it provides the description shown, the others are listed with it, and when
+that node stops publishing it the next source takes over.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from catalogue.config import Settings
 from catalogue.dcat.profile import MappedDataset, MappingContext, map_datasets
 from catalogue.errors import CatalogueError, HarvestError
 from catalogue.records import DatasetRecord
 from catalogue.search.base import SearchBackend, SearchDocument, document_from_record, facet_value
-from catalogue.store.db import Database, Dataset, DatasetFacet, HarvestRun, Node, utcnow
+from catalogue.store.db import Database, Dataset, DatasetFacet, DatasetSource, HarvestRun, Node, utcnow
 from catalogue.store.rdf import RdfStore
 from catalogue.vocab import Vocabularies
 from harvesters import harvester_class
-from harvesters.base import NodeSpec
+from harvesters.base import DocumentCache, NodeSpec
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 MAX_PROBLEMS = 500  # per run; enough to act on, bounded so a broken node cannot flood the database
+ID_CHUNK = 500  # ids per IN (...) query
 
 
 @dataclass
@@ -45,6 +57,7 @@ class RunSummary:
     unchanged: int = 0
     withdrawn: int = 0
     invalid: int = 0
+    not_modified: int = 0  # documents answered with 304 (read from the document cache)
     duration: float = 0.0
     message: str | None = None
     problems: list[dict] = field(default_factory=list)
@@ -54,9 +67,14 @@ class RunSummary:
         return self.status == "failed"
 
 
-def search_document(record: DatasetRecord, settings: Settings, vocab: Vocabularies) -> SearchDocument:
-    """The one way records become search documents (harvest and reindex alike)."""
-    return document_from_record(record, settings.languages, lambda iri: vocab.labels(iri).values())
+def search_document(record: DatasetRecord, settings: Settings, vocab: Vocabularies,
+                    nodes: Iterable[str] | None = None) -> SearchDocument:
+    """The one way records become search documents (harvest and reindex alike); ``nodes``: every
+    node that publishes the dataset (default: the record's own)."""
+    doc = document_from_record(record, settings.languages, lambda iri: vocab.labels(iri).values())
+    if nodes:
+        doc.facets["node"] = sorted(set(nodes) | {record.node})
+    return doc
 
 
 def facet_rows(record: DatasetRecord) -> list[tuple[str, str]]:
@@ -76,8 +94,12 @@ class HarvestRunner:
         self.rdf = rdf
         self.search = search
         self.vocab = vocab
+        self._commit_lock = threading.Lock()
 
-    def harvest_many(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> list[RunSummary]:
+    def harvest_many(self, names: Iterable[str] | None = None, progress: Progress | None = None, *,
+                     full: bool = False) -> list[RunSummary]:
+        """Harvest ``names`` (default: every enabled node) with up to ``harvest_workers`` at once;
+        the summaries come back in the order of ``names``."""
         with self.db.session() as session:
             query = select(Node).where(Node.enabled.is_(True)).order_by(Node.name)
             known = {n.name: n for n in session.scalars(select(Node))}
@@ -87,9 +109,36 @@ class HarvestRunner:
             if missing:
                 raise CatalogueError(f"unknown node(s): {', '.join(missing)}; see `gdi-catalogue nodes list`")
             nodes = list(dict.fromkeys(names))
-        return [self.harvest(name, progress) for name in nodes]
+        workers = max(1, min(int(self.settings.harvest_workers), len(nodes)))
+        if workers == 1:
+            return [self.harvest(name, progress, full=full) for name in nodes]
+        say = _serialised(progress)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest") as pool:
+            return list(pool.map(lambda name: self.harvest(name, say, full=full), nodes))
 
-    def harvest(self, name: str, progress: Progress | None = None) -> RunSummary:
+    def due(self, now: datetime | None = None) -> list[str]:
+        """Enabled nodes with a schedule whose last run started at least one interval ago (or never ran)
+        and that are not being harvested right now."""
+        now = now or utcnow()
+        out = []
+        with self.db.session() as session:
+            for node in session.scalars(select(Node).where(Node.enabled.is_(True), Node.harvest_interval.is_not(None))
+                                        .order_by(Node.name)):
+                last = session.scalars(select(HarvestRun).where(HarvestRun.node_name == node.name)
+                                       .order_by(HarvestRun.id.desc()).limit(1)).first()
+                if last is not None and last.status == "running" and not self._stale(last, now):
+                    continue
+                if last is None or last.started_at + timedelta(minutes=node.harvest_interval) <= now:
+                    out.append(node.name)
+        return out
+
+    def _stale(self, run: HarvestRun, now: datetime) -> bool:
+        """A run still marked running long after any harvest could last: its process died."""
+        limit = timedelta(seconds=2 * float(self.settings.harvest_node_budget) + 600)
+        return run.started_at + limit < now
+
+    def harvest(self, name: str, progress: Progress | None = None, *, full: bool = False) -> RunSummary:
+        """Harvest one node; ``full`` ignores the document cache (after a mapping change, say)."""
         say = progress or (lambda _msg: None)
         started = time.monotonic()
         with self.db.session() as session:
@@ -97,14 +146,24 @@ class HarvestRunner:
             if node is None:
                 raise CatalogueError(f"unknown node {name!r}")
             spec = NodeSpec(name=node.name, url=node.url, country=node.country, type=node.type, title=node.title)
+            now = utcnow()
+            for old in session.scalars(select(HarvestRun).where(HarvestRun.node_name == name,
+                                                                HarvestRun.status == "running")):
+                if self._stale(old, now):
+                    old.status, old.finished_at = "failed", now
+                    old.message = "interrupted: the process running this harvest stopped before it finished"
+            previous = session.scalars(select(HarvestRun.status).where(HarvestRun.node_name == name)
+                                       .order_by(HarvestRun.id.desc()).limit(1)).first()
             run = HarvestRun(node_name=name, status="running")
             session.add(run)
             session.flush()
             run_id = run.id
         summary = RunSummary(node=name, run_id=run_id)
         say(f"[{name}] harvesting {spec.url} ({spec.type})")
+        changed: list[tuple[DatasetRecord, list[str]]] = []
         try:
-            changed, withdrawn_ids = self._harvest_into_stores(spec, summary, say)
+            changed, withdrawn_ids = self._harvest_into_stores(spec, summary, say, full=full,
+                                                               incremental=previous == "success")
         except HarvestError as exc:
             summary.status, summary.message = "failed", exc.message
         except CatalogueError as exc:
@@ -115,7 +174,8 @@ class HarvestRunner:
         else:
             summary.status = "success"
             try:
-                self._update_index(changed, withdrawn_ids)
+                with self._commit_lock:
+                    self._update_index(changed, withdrawn_ids)
             except Exception as exc:
                 log.exception("indexing node %s failed", name)
                 summary.status = "failed"
@@ -127,9 +187,11 @@ class HarvestRunner:
         return summary
 
     # -------------------------------------------------------------------------------------------
-    def _harvest_into_stores(self, spec: NodeSpec, summary: RunSummary, say: Progress
-                             ) -> tuple[list[DatasetRecord], list[str]]:
-        harvester = harvester_class(spec.type)(self.settings)
+    def _harvest_into_stores(self, spec: NodeSpec, summary: RunSummary, say: Progress, *, full: bool,
+                             incremental: bool) -> tuple[list[tuple[DatasetRecord, list[str]]], list[str]]:
+        cache = None if full else DocumentCache(self.settings.data_dir / "http-cache" / spec.name)
+        harvester = harvester_class(spec.type)(self.settings, cache=cache)
+        harvester.node_deadline = time.monotonic() + float(self.settings.harvest_node_budget)
         harvested = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         ctx = MappingContext(node=spec.name, node_country=spec.country, harvested=harvested,
                              country_code=self.vocab.country_code,
@@ -137,69 +199,152 @@ class HarvestRunner:
         with self.rdf.replacing(spec.name) as staging:
             for page in harvester.iter_pages(spec, progress=lambda m: say(f"[{spec.name}] {m}")):
                 summary.pages += 1
+                summary.not_modified += page.not_modified
                 summary.triples += staging.add(page.graph)
-            for warning in getattr(harvester, "warnings", []):
+            for warning in harvester.warnings:
                 self._problem(summary, None, warning)
-            mapped = list(map_datasets(staging.graph(), ctx))
-            say(f"[{spec.name}] {summary.pages} page(s), {summary.triples} triples, {len(mapped)} dataset(s)")
-            with self.db.session() as session:
-                changed, withdrawn_ids = self._apply(session, spec, mapped, summary)
-                if not mapped and summary.withdrawn:
-                    raise HarvestError(
-                        f"the catalogue at {spec.url} describes no dcat:Dataset ({summary.triples} triples read); "
-                        f"the node's {summary.withdrawn} earlier dataset(s) were kept. Check the node URL.")
-                staging.commit()
-                # the database transaction commits when this block ends, right after the graph swap
+            if incremental and summary.pages and summary.not_modified == summary.pages:
+                # Every document is the one the last successful run stored: nothing can have changed.
+                with self.db.session() as session:
+                    summary.unchanged = self._touch_sources(session, spec.name)
+                say(f"[{spec.name}] not modified since the last harvest ({summary.pages} document(s) answered 304)")
+                return [], []  # leaving the block drops the staging graph; the node's graph stays
+            # One writer at a time from here: mapping, the graph swap, the database and (later) the index.
+            with self._commit_lock:
+                mapped = list(map_datasets(staging.graph(), ctx))
+                say(f"[{spec.name}] {summary.pages} page(s), {summary.triples} triples, {len(mapped)} dataset(s)")
+                with self.db.session() as session:
+                    changed, withdrawn_ids, had = self._apply(session, spec, mapped, summary)
+                    if not mapped and had:
+                        raise HarvestError(
+                            f"the catalogue at {spec.url} describes no dcat:Dataset ({summary.triples} triples "
+                            f"read); the node's {had} earlier dataset(s) were kept. Check the node URL.")
+                    staging.commit()
+                    # the database transaction commits when this block ends, right after the graph swap
         return changed, withdrawn_ids
 
-    def _apply(self, session, spec: NodeSpec, mapped: list[MappedDataset], summary: RunSummary
-               ) -> tuple[list[DatasetRecord], list[str]]:
-        existing = {d.id: d for d in session.scalars(select(Dataset).where(Dataset.node_name == spec.name))}
+    @staticmethod
+    def _touch_sources(session: Session, node: str) -> int:
+        now = utcnow()
+        sources = list(session.scalars(select(DatasetSource).where(DatasetSource.node_name == node)))
+        for source in sources:
+            source.last_harvested = now
+        return len(sources)
+
+    def _apply(self, session: Session, spec: NodeSpec, mapped: list[MappedDataset], summary: RunSummary
+               ) -> tuple[list[tuple[DatasetRecord, list[str]]], list[str], int]:
+        """Bring the database in line with one complete pass over a node.
+
+        Returns the records to (re)index with the nodes that publish each, the ids to remove from the
+        index, and how many datasets the node published before this pass.
+        """
+        mine = {s.dataset_id: s for s in session.scalars(select(DatasetSource).where(DatasetSource.node_name
+                                                                                      == spec.name))}
+        wanted = {m.record.id for m in mapped if m.record is not None} | set(mine)
+        rows = _load_rows(session, wanted)
         seen: set[str] = set()
-        changed: list[DatasetRecord] = []
+        reindex: set[str] = set()
         now = utcnow()
         for item in mapped:
             for problem in item.problems:
                 self._problem(summary, item.subject, problem)
-            if item.id:
-                seen.add(item.id)  # a rejected dataset keeps its earlier version rather than being withdrawn
             if item.record is None:
+                if item.id:
+                    seen.add(item.id)  # a rejected dataset keeps its earlier version rather than being withdrawn
                 summary.invalid += 1
                 self._problem(summary, item.subject, item.error or "rejected")
                 continue
             record = item.record
+            if record.id in seen:  # e.g. the same blank-node dataset (same identifier) on two pages
+                self._problem(summary, item.subject, f"described more than once (dataset id {record.id}); "
+                                                     "the first description was kept")
+                continue
+            seen.add(record.id)
             digest = record.content_hash()
-            row = existing.get(record.id)
-            if row is None:
-                other = session.get(Dataset, record.id)
-                if other is not None and other.status == "active":
-                    self._problem(summary, item.subject,
-                                  f"also published by node {other.node_name!r}; that node's description is kept")
-                    continue
-                if other is not None:  # withdrawn elsewhere: this node takes it over
-                    row = other
-                    row.node_name = spec.name
-                else:
+            row = rows.get(record.id)
+            source = mine.get(record.id)
+            if row is None or row.status != "active":
+                if row is None:
                     row = Dataset(id=record.id, node_name=spec.name, first_seen=now)
                     session.add(row)
+                    rows[record.id] = row
+                row.node_name = spec.name  # new, or back after being withdrawn: this node is the primary
+                self._fill(row, record, digest, now)
+                if source is None:
+                    source = DatasetSource(dataset_id=record.id, node_name=spec.name, first_seen=now)
+                    session.add(source)
+                source.content_hash, source.record_json, source.last_harvested = digest, None, now
                 summary.added += 1
-            elif row.status != "active":
-                summary.added += 1  # came back after being withdrawn
-            elif row.content_hash == digest:
-                summary.unchanged += 1
-                row.last_harvested = now
-                continue
-            else:
+                reindex.add(record.id)
+            elif row.node_name == spec.name:  # this node's description is the one shown
+                if source is None:
+                    source = DatasetSource(dataset_id=record.id, node_name=spec.name, first_seen=row.first_seen)
+                    session.add(source)
+                source.last_harvested = now
+                if row.content_hash == digest:
+                    summary.unchanged += 1
+                    row.last_harvested = now
+                    continue
+                source.content_hash = digest
+                self._fill(row, record, digest, now)
                 summary.updated += 1
-            self._fill(row, record, digest, now)
-            changed.append(record)
-        withdrawn_ids = [i for i, row in existing.items() if i not in seen and row.status == "active"]
-        for dataset_id in withdrawn_ids:
-            row = existing[dataset_id]
+                reindex.add(record.id)
+            else:  # another node published it first: this node becomes one more source
+                if digest != row.content_hash:
+                    self._problem(summary, item.subject,
+                                  f"also published by node {row.node_name!r}, whose description is shown; "
+                                  "the two descriptions differ")
+                if source is None:
+                    source = DatasetSource(dataset_id=record.id, node_name=spec.name, first_seen=now)
+                    session.add(source)
+                    summary.added += 1
+                    reindex.add(record.id)  # its node facet gains this node
+                elif source.content_hash == digest:
+                    summary.unchanged += 1
+                else:
+                    summary.updated += 1
+                source.content_hash, source.last_harvested = digest, now
+                source.record_json = json.dumps(record.to_dict(), ensure_ascii=False)
+        withdrawn_ids: list[str] = []
+        gone = [i for i in mine if i not in seen]
+        for dataset_id in gone:
+            outcome = self._drop_source(session, mine[dataset_id], rows.get(dataset_id), now)
+            if outcome == "withdrawn":
+                withdrawn_ids.append(dataset_id)
+            else:
+                reindex.add(dataset_id)
+        summary.withdrawn = len(gone)
+        session.flush()
+        nodes = _source_nodes(session, reindex)
+        changed = [(rows[i].record, nodes.get(i, [])) for i in sorted(reindex)
+                   if i in rows and rows[i].status == "active"]
+        return changed, withdrawn_ids, len(mine)
+
+    @staticmethod
+    def _drop_source(session: Session, source: DatasetSource, row: Dataset | None, now) -> str:
+        """Remove one node as a source of a dataset: ``"withdrawn"`` when no node publishes it any more,
+        ``"promoted"`` when the next source's description takes over, ``"detached"`` otherwise."""
+        session.delete(source)
+        if row is None:
+            return "detached"
+        if row.node_name != source.node_name:
+            return "detached"
+        session.flush()
+        others = list(session.scalars(select(DatasetSource).where(DatasetSource.dataset_id == row.id)
+                                      .order_by(DatasetSource.first_seen, DatasetSource.node_name)))
+        if not others:
             row.status = "withdrawn"
             row.withdrawn_at = now
-        summary.withdrawn = len(withdrawn_ids)
-        return changed, withdrawn_ids
+            return "withdrawn"
+        nxt = others[0]
+        record = DatasetRecord.from_dict(json.loads(nxt.record_json)) if nxt.record_json else None
+        if record is None:  # should not happen: every non-primary source keeps its description
+            row.status, row.withdrawn_at = "withdrawn", now
+            return "withdrawn"
+        row.node_name = nxt.node_name
+        HarvestRunner._fill(row, record, nxt.content_hash, now)
+        nxt.record_json = None
+        return "promoted"
 
     @staticmethod
     def _fill(row: Dataset, record: DatasetRecord, digest: str, now) -> None:
@@ -215,9 +360,9 @@ class HarvestRunner:
         row.last_harvested = now
         row.facets = [DatasetFacet(dataset_id=record.id, facet=f, value=v) for f, v in facet_rows(record)]
 
-    def _update_index(self, changed: list[DatasetRecord], withdrawn_ids: list[str]) -> None:
+    def _update_index(self, changed: list[tuple[DatasetRecord, list[str]]], withdrawn_ids: list[str]) -> None:
         if changed:
-            self.search.index(search_document(r, self.settings, self.vocab) for r in changed)
+            self.search.index(search_document(r, self.settings, self.vocab, nodes) for r, nodes in changed)
         if withdrawn_ids:
             self.search.delete(withdrawn_ids)
 
@@ -231,14 +376,48 @@ class HarvestRunner:
             run = session.get(HarvestRun, summary.run_id)
             run.status = summary.status
             run.finished_at = utcnow()
-            for key in ("pages", "triples", "added", "updated", "unchanged", "withdrawn", "invalid", "duration",
-                        "message"):
+            for key in ("pages", "triples", "added", "updated", "unchanged", "withdrawn", "invalid", "not_modified",
+                        "duration", "message"):
                 setattr(run, key, getattr(summary, key))
             if summary.failed and summary.message and "search index" not in summary.message:
                 # nothing was changed: report no dataset movements for a failed run
                 run.added = run.updated = run.unchanged = run.withdrawn = 0
                 summary.added = summary.updated = summary.unchanged = summary.withdrawn = 0
             run.problems = summary.problems
+
+
+def _load_rows(session: Session, ids: Iterable[str]) -> dict[str, Dataset]:
+    ids = sorted(ids)
+    rows: dict[str, Dataset] = {}
+    for at in range(0, len(ids), ID_CHUNK):
+        chunk = ids[at:at + ID_CHUNK]
+        rows.update((d.id, d) for d in session.scalars(select(Dataset).where(Dataset.id.in_(chunk))))
+    return rows
+
+
+def _source_nodes(session: Session, ids: Iterable[str]) -> dict[str, list[str]]:
+    """dataset id -> the nodes that publish it."""
+    ids = sorted(ids)
+    out: dict[str, list[str]] = {}
+    for at in range(0, len(ids), ID_CHUNK):
+        chunk = ids[at:at + ID_CHUNK]
+        for dataset_id, node in session.execute(select(DatasetSource.dataset_id, DatasetSource.node_name)
+                                                .where(DatasetSource.dataset_id.in_(chunk))
+                                                .order_by(DatasetSource.node_name)):
+            out.setdefault(dataset_id, []).append(node)
+    return out
+
+
+def _serialised(progress: Progress | None) -> Progress | None:
+    """Progress messages from several worker threads, one line at a time."""
+    if progress is None:
+        return None
+    lock = threading.Lock()
+
+    def say(message: str) -> None:
+        with lock:
+            progress(message)
+    return say
 
 
 def _counts(s: RunSummary) -> str:

@@ -11,6 +11,7 @@ production. Standard library only, so the demo needs nothing beyond the core dep
 
 from __future__ import annotations
 
+import hashlib
 import html
 import threading
 from collections.abc import Callable, Mapping
@@ -55,9 +56,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class NodeServer:
     """Serves registered documents on 127.0.0.1; routes match the path *including* the query string."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, conditional: bool = True):
         self._host = host
         self._port = port
+        # Documents carry a strong ETag (hash of the body) and answer If-None-Match with 304, as a
+        # well-configured node does; ``conditional=False`` plays a node that does neither.
+        self.conditional = conditional
         self._routes: dict[str, _Document | Handler] = {}
         self._requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
@@ -149,15 +153,26 @@ class NodeServer:
             if route is None:
                 self._not_found(handler)
             elif isinstance(route, _Document):
-                self._send(handler, route)
+                self._send(handler, route, self.conditional)
             else:
                 route(handler)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test); nothing to report
 
     @staticmethod
-    def _send(handler: BaseHTTPRequestHandler, doc: _Document) -> None:
+    def _send(handler: BaseHTTPRequestHandler, doc: _Document, conditional: bool = False) -> None:
+        etag = None
+        if conditional and doc.status == 200 and not any(k.lower() == "etag" for k in doc.headers):
+            etag = '"' + hashlib.sha256(doc.body).hexdigest()[:32] + '"'
+            asked = [t.strip() for t in (handler.headers.get("If-None-Match") or "").split(",")]
+            if etag in asked or "*" in asked:
+                handler.send_response(304)
+                handler.send_header("ETag", etag)
+                handler.end_headers()
+                return
         handler.send_response(doc.status)
+        if etag:
+            handler.send_header("ETag", etag)
         if doc.content_type is not None:
             handler.send_header("Content-Type", doc.content_type)
         for name, value in doc.headers.items():

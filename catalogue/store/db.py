@@ -24,7 +24,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
@@ -50,6 +52,8 @@ class Node(Base):
     type: Mapped[str] = mapped_column(String(32), default="dcat")
     title: Mapped[str | None] = mapped_column(Text, default=None)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Minutes between scheduled harvests (`harvest --due`, or `serve` with GDI_HARVEST_SCHEDULER); None: by hand.
+    harvest_interval: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -72,6 +76,7 @@ class HarvestRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     withdrawn: Mapped[int] = mapped_column(Integer, default=0)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)  # documents the node answered with 304
     duration: Mapped[float | None] = mapped_column(Float, default=None)
     message: Mapped[str | None] = mapped_column(Text, default=None)
     problems: Mapped[list] = mapped_column(JSON, default=list)  # [{"dataset": ..., "message": ...}]
@@ -101,6 +106,8 @@ class Dataset(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     facets: Mapped[list[DatasetFacet]] = relationship(cascade="all, delete-orphan")
+    sources: Mapped[list[DatasetSource]] = relationship(cascade="all, delete-orphan",
+                                                        order_by="(DatasetSource.first_seen, DatasetSource.node_name)")
 
     __table_args__ = (Index("ix_datasets_status_node", "status", "node_name"),)
 
@@ -117,6 +124,25 @@ class DatasetFacet(Base):
     value: Mapped[str] = mapped_column(String(512), primary_key=True)
 
     __table_args__ = (Index("ix_dataset_facets_facet_value", "facet", "value"),)
+
+
+class DatasetSource(Base):
+    """A node that publishes a dataset. The same IRI from two nodes is one dataset with two sources.
+
+    The dataset row shows its *primary* source's description (``Dataset.node_name``: the node that
+    published it first and still does); the others keep their own description here, so that when the
+    primary stops publishing it, the next source takes over without a re-harvest.
+    """
+
+    __tablename__ = "dataset_sources"
+
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True)
+    node_name: Mapped[str] = mapped_column(ForeignKey("nodes.name", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    record_json: Mapped[str | None] = mapped_column(Text, default=None)  # only when not the primary source
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_harvested: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Database:
@@ -137,7 +163,9 @@ class Database:
         return cls(settings.resolved_database_url)
 
     def create_all(self) -> None:
+        """Create missing tables, then bring older databases up to date (see :func:`_upgrade`)."""
         Base.metadata.create_all(self.engine)
+        _upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -155,6 +183,30 @@ class Database:
         self.engine.dispose()
 
 
+def _upgrade(engine: Engine) -> None:
+    """Additive schema upgrades, idempotent: a column the model has and the table lacks is added, and
+    every active dataset gets its primary source row. Removing or retyping a column would need a real
+    migration tool (Alembic); until the schema needs one, this keeps existing data directories usable.
+    """
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                default = column.default.arg if column.default is not None and column.default.is_scalar else None
+                sql_type = column.type.compile(dialect=engine.dialect)
+                clause = f" DEFAULT {int(default) if isinstance(default, bool | int) else 'NULL'}" \
+                    if default is not None else ""
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {sql_type}{clause}'))
+        conn.execute(text(
+            "INSERT INTO dataset_sources (dataset_id, node_name, content_hash, first_seen, last_harvested) "
+            "SELECT d.id, d.node_name, d.content_hash, d.first_seen, d.last_harvested FROM datasets d "
+            "WHERE d.status = 'active' AND NOT EXISTS (SELECT 1 FROM dataset_sources s "
+            "WHERE s.dataset_id = d.id AND s.node_name = d.node_name)"))
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -164,4 +216,4 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-__all__ = ["Base", "Database", "Dataset", "DatasetFacet", "HarvestRun", "Node", "select", "utcnow"]
+__all__ = ["Base", "Database", "Dataset", "DatasetFacet", "DatasetSource", "HarvestRun", "Node", "select", "utcnow"]

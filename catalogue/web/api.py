@@ -54,6 +54,11 @@ def dataset(dataset_id: str):
         "health_categories": [labelled(cat, "health_category", h, lang) for h in record.health_categories],
         "node": {"value": view.node_name, "label": view.node_title or view.node_name},
     }
+    # Every node that publishes this dataset; the first one's description is the one shown.
+    data["sources"] = [{"node": s.node_name, "label": s.node_title or s.node_name, "country": s.country,
+                        "primary": s.primary, "first_seen": s.first_seen.isoformat(),
+                        "last_harvested": s.last_harvested.isoformat(),
+                        "url": url_for("api.node", name=s.node_name, _external=True)} for s in view.sources]
     data["links"] = {
         "self": url_for("api.dataset", dataset_id=dataset_id, _external=True),
         "html": url_for("portal.dataset", dataset_id=dataset_id, _external=True),
@@ -105,6 +110,7 @@ def _node(cat, view, lang) -> dict:
         "name": view.name, "title": view.title, "url": view.url, "country": view.country,
         "country_label": cat.vocab.country_label(view.country, lang), "type": view.type, "datasets": view.datasets,
         "individuals": view.individuals, "last_success": view.last_success, "last_run": view.last_run,
+        "harvest_interval": view.harvest_interval, "enabled": view.enabled,
     })
 
 

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from catalogue.errors import CatalogueError
+from catalogue.scheduler import HarvestScheduler, parse_interval
 from catalogue.service import Catalogue
 from harvesters.runner import RunSummary
 
@@ -28,27 +29,35 @@ nodes_cli = AppGroup("nodes", help="Register, list and remove national nodes.")
 
 @nodes_cli.command("add")
 @click.argument("name")
-@click.option("--url", required=True, help="URL of the node's DCAT catalogue document (or endpoint).")
+@click.option("--url", required=True,
+              help="dcat: the catalogue document; fdp: the FAIR Data Point root; sparql: the SPARQL query endpoint; "
+                   "ckan: the CKAN site root.")
 @click.option("--country", required=True, help="ISO 3166-1 country code of the node, e.g. DE.")
-@click.option("--type", "node_type", default="dcat", show_default=True, help="Source type of the node.")
+@click.option("--type", "node_type", default="dcat", show_default=True,
+              help="Source type of the node: dcat, fdp, sparql or ckan.")
 @click.option("--title", default=None, help="Human-readable name of the node.")
+@click.option("--interval", default=None,
+              help="Harvest schedule for `harvest --due`: minutes, or e.g. 30m, 6h, 1d; 0 for none.")
 @click.option("--update", is_flag=True, help="Change the node if it exists already.")
-def nodes_add(name, url, country, node_type, title, update):
+def nodes_add(name, url, country, node_type, title, interval, update):
     """Register node NAME."""
     try:
-        node = _cat().add_node(name, url, country, node_type, title, update=update)
+        minutes = parse_interval(interval) if interval is not None else None
+        node = _cat().add_node(name, url, country, node_type, title, update=update, interval=minutes)
     except CatalogueError as exc:
         _fail(exc)
-    click.echo(f"node {node.name} ({node.country}, {node.type}) -> {node.url}")
+    every = f", every {node.harvest_interval} min" if node.harvest_interval else ""
+    click.echo(f"node {node.name} ({node.country}, {node.type}{every}) -> {node.url}")
 
 
 @nodes_cli.command("list")
 def nodes_list():
     """List nodes with their last harvest."""
-    rows = [("NAME", "COUNTRY", "TYPE", "DATASETS", "LAST RUN", "STATUS", "URL")]
+    rows = [("NAME", "COUNTRY", "TYPE", "DATASETS", "EVERY", "LAST RUN", "STATUS", "URL")]
     for n in _cat().nodes():
         run = n.last_run
-        rows.append((n.name, n.country, n.type, str(n.datasets),
+        every = f"{n.harvest_interval}m" if n.harvest_interval else "-"
+        rows.append((n.name, n.country, n.type, str(n.datasets), every,
                      run.started_at.strftime("%Y-%m-%d %H:%M") if run else "never", run.status if run else "-", n.url))
     _table(rows)
 
@@ -70,12 +79,22 @@ def nodes_remove(name, yes):
 @click.command("harvest")
 @with_appcontext
 @click.argument("names", nargs=-1)
+@click.option("--due", is_flag=True, help="Only the nodes whose schedule says they are due (for cron).")
+@click.option("--full", is_flag=True, help="Download every document again, ignoring ETag/Last-Modified.")
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
-def harvest_cmd(names, quiet):
-    """Harvest the named nodes (all nodes when none is named)."""
+def harvest_cmd(names, due, full, quiet):
+    """Harvest the named nodes (all enabled nodes when none is named), several at a time."""
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    if due and names:
+        _fail(CatalogueError("give either node names or --due, not both"))
     try:
-        summaries = _cat().harvest(names or None, progress)
+        if due:
+            summaries = _cat().harvest_due(progress)
+            if not summaries:
+                click.echo("no node is due")
+                return
+        else:
+            summaries = _cat().harvest(names or None, progress, full=full)
     except CatalogueError as exc:
         _fail(exc)
     print_summary(summaries)
@@ -112,8 +131,15 @@ def _serve(app: Flask, host: str | None, port: int | None) -> None:
     if cat.index_is_stale():
         click.echo("search index differs from the database; rebuilding it…", err=True)
         cat.reindex()
+    scheduler = HarvestScheduler(cat).start() if settings.harvest_scheduler else None
+    if scheduler:
+        click.echo("harvest scheduler on: nodes with an interval are harvested when due", err=True)
     click.echo(f"European Genomic Data Catalogue on http://{host}:{port}/  (Ctrl+C to stop)")
-    serve(app, host=host, port=port, threads=8, ident="gdi-catalogue")
+    try:
+        serve(app, host=host, port=port, threads=8, ident="gdi-catalogue")
+    finally:
+        if scheduler:
+            scheduler.stop(timeout=5)
 
 
 @click.command("demo")
@@ -140,10 +166,10 @@ def demo_cmd(host, port, seed, no_serve):
 
 
 def print_summary(summaries: list[RunSummary]) -> None:
-    rows = [("NODE", "STATUS", "ADDED", "UPDATED", "UNCHANGED", "WITHDRAWN", "INVALID", "ERROR", "SECONDS")]
+    rows = [("NODE", "STATUS", "ADDED", "UPDATED", "UNCHANGED", "WITHDRAWN", "INVALID", "304", "ERROR", "SECONDS")]
     for s in summaries:
         rows.append((s.node, s.status, str(s.added), str(s.updated), str(s.unchanged), str(s.withdrawn),
-                     str(s.invalid), "1" if s.failed else "0", f"{s.duration:.1f}"))
+                     str(s.invalid), str(s.not_modified), "1" if s.failed else "0", f"{s.duration:.1f}"))
     click.echo("")
     _table(rows)
     for s in summaries:
