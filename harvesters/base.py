@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import Graph
+from requests.structures import CaseInsensitiveDict
 
 from catalogue.config import Settings
 from harvesters.http import HttpClient, Response
@@ -77,9 +78,12 @@ class DocumentCache:
         entry = self._read(url)
         if entry is None:
             return None
+        # The headers a harvester may read besides the body: FDP/LDP paging lives in the Link header.
+        headers = {k: entry[key] for k, key in (("ETag", "etag"), ("Last-Modified", "last_modified"),
+                                                ("Link", "link")) if entry.get(key)}
         return Response(url=entry["final_url"], status=200, content_type=entry.get("content_type"),
-                        charset=entry.get("charset"), headers={}, content=entry["content"].encode("latin-1"),
-                        from_cache=True)
+                        charset=entry.get("charset"), headers=CaseInsensitiveDict(headers),
+                        content=entry["content"].encode("latin-1"), from_cache=True)
 
     def store(self, url: str, response: Response) -> None:
         etag = response.headers.get("ETag")
@@ -89,6 +93,7 @@ class DocumentCache:
             path.unlink(missing_ok=True)  # nothing to revalidate with: do not keep a copy
             return
         entry = {"url": url, "final_url": response.url, "etag": etag, "last_modified": last_modified,
+                 "link": response.headers.get("Link"),
                  "content_type": response.content_type, "charset": response.charset,
                  "content": response.content.decode("latin-1")}
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -142,6 +147,9 @@ class Harvester(ABC):
         if response.status == 304:
             cached = self.cache.body(url)
             if cached is not None:
+                if response.headers.get("Link"):  # a 304 may update the headers (RFC 9110 §15.4.5)
+                    cached = replace(cached, headers=CaseInsensitiveDict({**cached.headers,
+                                                                          "Link": response.headers["Link"]}))
                 return cached
             response = client.get(url, accept=accept)  # the copy vanished meanwhile: fetch it whole
         self.cache.store(url, response)

@@ -152,8 +152,10 @@ class HarvestRunner:
                 if self._stale(old, now):
                     old.status, old.finished_at = "failed", now
                     old.message = "interrupted: the process running this harvest stopped before it finished"
-            previous = session.scalars(select(HarvestRun.status).where(HarvestRun.node_name == name)
+            previous = session.scalars(select(HarvestRun).where(HarvestRun.node_name == name)
                                        .order_by(HarvestRun.id.desc()).limit(1)).first()
+            # The not-modified shortcut needs the last pass complete and over the same number of documents.
+            previous_pages = previous.pages if previous is not None and previous.status == "success" else None
             run = HarvestRun(node_name=name, status="running")
             session.add(run)
             session.flush()
@@ -163,7 +165,7 @@ class HarvestRunner:
         changed: list[tuple[DatasetRecord, list[str]]] = []
         try:
             changed, withdrawn_ids = self._harvest_into_stores(spec, summary, say, full=full,
-                                                               incremental=previous == "success")
+                                                               previous_pages=previous_pages)
         except HarvestError as exc:
             summary.status, summary.message = "failed", exc.message
         except CatalogueError as exc:
@@ -188,7 +190,7 @@ class HarvestRunner:
 
     # -------------------------------------------------------------------------------------------
     def _harvest_into_stores(self, spec: NodeSpec, summary: RunSummary, say: Progress, *, full: bool,
-                             incremental: bool) -> tuple[list[tuple[DatasetRecord, list[str]]], list[str]]:
+                             previous_pages: int | None) -> tuple[list[tuple[DatasetRecord, list[str]]], list[str]]:
         cache = None if full else DocumentCache(self.settings.data_dir / "http-cache" / spec.name)
         harvester = harvester_class(spec.type)(self.settings, cache=cache)
         harvester.node_deadline = time.monotonic() + float(self.settings.harvest_node_budget)
@@ -203,7 +205,7 @@ class HarvestRunner:
                 summary.triples += staging.add(page.graph)
             for warning in harvester.warnings:
                 self._problem(summary, None, warning)
-            if incremental and summary.pages and summary.not_modified == summary.pages:
+            if summary.pages and summary.not_modified == summary.pages == previous_pages:
                 # Every document is the one the last successful run stored: nothing can have changed.
                 with self.db.session() as session:
                     summary.unchanged = self._touch_sources(session, spec.name)
