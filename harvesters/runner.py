@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue.config import Settings
-from catalogue.dcat.profile import MappedDataset, MappingContext, map_datasets
+from catalogue.dcat.profile import MappedDataset, MappingContext, dataset_subjects, map_dataset
 from catalogue.errors import CatalogueError, HarvestError
 from catalogue.records import DatasetRecord
 from catalogue.search.base import SearchBackend, SearchDocument, document_from_record, facet_value
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 MAX_PROBLEMS = 500  # per run; enough to act on, bounded so a broken node cannot flood the database
 ID_CHUNK = 500  # ids per IN (...) query
+HELD_TRIPLES = 2_000_000  # triples of not-modified pages kept in memory before they are staged anyway
 
 
 @dataclass
@@ -199,9 +200,21 @@ class HarvestRunner:
                              country_code=self.vocab.country_code,
                              canonical_health_category=self.vocab.canonical_health_category)
         with self.rdf.replacing(spec.name) as staging:
+            # Pages the node answered with 304 are held back (up to HELD_TRIPLES): when every page is
+            # unchanged, nothing is written at all; the first changed page flushes them into staging.
+            held: list = []
+            held_triples = 0
             for page in harvester.iter_pages(spec, progress=lambda m: say(f"[{spec.name}] {m}")):
                 summary.pages += 1
                 summary.not_modified += page.not_modified
+                if page.not_modified and summary.not_modified == summary.pages and held_triples < HELD_TRIPLES:
+                    held.append(page.graph)
+                    held_triples += page.triples
+                    summary.triples += page.triples
+                    continue
+                for graph in held:
+                    staging.add(graph)
+                held.clear()
                 summary.triples += staging.add(page.graph)
             for warning in harvester.warnings:
                 self._problem(summary, None, warning)
@@ -211,9 +224,13 @@ class HarvestRunner:
                     summary.unchanged = self._touch_sources(session, spec.name)
                 say(f"[{spec.name}] not modified since the last harvest ({summary.pages} document(s) answered 304)")
                 return [], []  # leaving the block drops the staging graph; the node's graph stays
+            for graph in held:
+                staging.add(graph)
+            held.clear()
             # One writer at a time from here: mapping, the graph swap, the database and (later) the index.
             with self._commit_lock:
-                mapped = list(map_datasets(staging.graph(), ctx))
+                subjects = dataset_subjects(staging.graph())
+                mapped = [map_dataset(staging.closure(subject), subject, ctx) for subject in subjects]
                 say(f"[{spec.name}] {summary.pages} page(s), {summary.triples} triples, {len(mapped)} dataset(s)")
                 with self.db.session() as session:
                     changed, withdrawn_ids, had = self._apply(session, spec, mapped, summary)
@@ -246,6 +263,7 @@ class HarvestRunner:
         rows = _load_rows(session, wanted)
         seen: set[str] = set()
         reindex: set[str] = set()
+        records: dict[str, DatasetRecord] = {}  # the records just mapped, to index without a JSON round trip
         now = utcnow()
         for item in mapped:
             for problem in item.problems:
@@ -262,7 +280,9 @@ class HarvestRunner:
                                                      "the first description was kept")
                 continue
             seen.add(record.id)
-            digest = record.content_hash()
+            data = record.to_dict()
+            digest = record.content_hash(data)
+            records[record.id] = record
             row = rows.get(record.id)
             source = mine.get(record.id)
             if row is None or row.status != "active":
@@ -271,7 +291,7 @@ class HarvestRunner:
                     session.add(row)
                     rows[record.id] = row
                 row.node_name = spec.name  # new, or back after being withdrawn: this node is the primary
-                self._fill(row, record, digest, now)
+                self._fill(row, record, digest, now, data)
                 if source is None:
                     source = DatasetSource(dataset_id=record.id, node_name=spec.name, first_seen=now)
                     session.add(source)
@@ -288,7 +308,7 @@ class HarvestRunner:
                     row.last_harvested = now
                     continue
                 source.content_hash = digest
-                self._fill(row, record, digest, now)
+                self._fill(row, record, digest, now, data)
                 summary.updated += 1
                 reindex.add(record.id)
             else:  # another node published it first: this node becomes one more source
@@ -306,7 +326,7 @@ class HarvestRunner:
                 else:
                     summary.updated += 1
                 source.content_hash, source.last_harvested = digest, now
-                source.record_json = json.dumps(record.to_dict(), ensure_ascii=False)
+                source.record_json = json.dumps(data, ensure_ascii=False)
         withdrawn_ids: list[str] = []
         gone = [i for i in mine if i not in seen]
         for dataset_id in gone:
@@ -318,8 +338,8 @@ class HarvestRunner:
         summary.withdrawn = len(gone)
         session.flush()
         nodes = _source_nodes(session, reindex)
-        changed = [(rows[i].record, nodes.get(i, [])) for i in sorted(reindex)
-                   if i in rows and rows[i].status == "active"]
+        changed = [(records[i] if rows[i].node_name == spec.name and i in records else rows[i].record,
+                    nodes.get(i, [])) for i in sorted(reindex) if i in rows and rows[i].status == "active"]
         return changed, withdrawn_ids, len(mine)
 
     @staticmethod
@@ -349,13 +369,13 @@ class HarvestRunner:
         return "promoted"
 
     @staticmethod
-    def _fill(row: Dataset, record: DatasetRecord, digest: str, now) -> None:
+    def _fill(row: Dataset, record: DatasetRecord, digest: str, now, data: dict | None = None) -> None:
         row.iri = record.iri
         row.identifier = record.identifier
         row.status = "active"
         row.withdrawn_at = None
         row.content_hash = digest
-        row.record_json = json.dumps(record.to_dict(), ensure_ascii=False)
+        row.record_json = json.dumps(data if data is not None else record.to_dict(), ensure_ascii=False)
         row.individuals = record.number_of_unique_individuals
         row.records = record.number_of_records
         row.modified = record.modified or record.issued

@@ -1,9 +1,11 @@
 """The RDF store: every node's harvested triples in a named graph of its own, replaced as one step.
 
-A harvest writes its pages into a *staging* graph and, only once the whole node has been read and
-mapped, moves it over the node's graph with one SPARQL ``MOVE`` (a single transaction in Oxigraph, a
-single update request on a remote SPARQL 1.1 store). A harvest that fails drops its staging graph,
-so readers never see half a node and a failing node keeps its previous triples.
+A harvest writes its pages into a new, versioned graph (``urn:gdi:node:<name>:graph:<uuid>``) and, only
+once the whole node has been read and mapped, points the node at it: one small update of a pointer
+triple in ``urn:gdi:meta``. Readers resolve the pointer, so they never see half a node, and a failing
+node keeps its previous graph. Copying a node's triples over the old graph (SPARQL ``MOVE``) would cost
+as much as writing them again and hold the commit that long; the replaced graph is dropped afterwards,
+outside the commit, and graphs left over by a process that died are dropped at the next harvest.
 
 The embedded store is Oxigraph on disk, used through rdflib (``oxrdflib``) for reading. Oxigraph allows
 one writing process, so the store is opened only while it is used and closed afterwards: the portal
@@ -29,16 +31,27 @@ from rdflib.term import Node
 
 from catalogue.config import Settings
 from catalogue.dcat.namespaces import DCT, RDF
-from catalogue.errors import ServiceUnavailable
+from catalogue.errors import Conflict, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
 GRAPH_BASE = "urn:gdi:node:"
-STAGING_BASE = "urn:gdi:staging:"
+STAGING_BASE = "urn:gdi:staging:"  # the layout before versioned graphs: leftovers are dropped
+META_GRAPH = ox.NamedNode("urn:gdi:meta")
+CURRENT = ox.NamedNode("urn:gdi:currentGraph")
+
+
+_ACTIVE: set[str] = set()  # nodes with a replacement under way in this process
+_ACTIVE_LOCK = threading.Lock()
 
 
 def node_graph_iri(node: str) -> str:
+    """The node's own IRI: subject of its pointer triple, and its graph in the layout before versions."""
     return GRAPH_BASE + node
+
+
+def _version_prefix(node: str) -> str:
+    return f"{GRAPH_BASE}{node}:graph:"
 
 
 class GraphReplacement(ABC):
@@ -57,6 +70,16 @@ class GraphReplacement(ABC):
     @abstractmethod
     def commit(self) -> None:
         """Replace the node's graph with the staged one, in one step."""
+
+    def closure(self, subject: Node, depth: int = 3) -> Graph:
+        """``subject``'s staged description in a small in-memory graph (as :meth:`RdfStore.describe`):
+        mapping reads it many times, which is far cheaper than asking the store each time."""
+        out = Graph()
+        _closure(self.graph(), subject, out, depth)
+        return out
+
+    def discard_replaced(self) -> None:  # noqa: B027 - optional
+        """Drop the graph a commit replaced (slow for big nodes, so not part of the commit)."""
 
     @abstractmethod
     def abort(self) -> None:
@@ -136,16 +159,28 @@ class OxigraphRdfStore(RdfStore):
     @contextmanager
     def replacing(self, node: str) -> Iterator[GraphReplacement]:
         with self._open() as store:
+            with _ACTIVE_LOCK:
+                if node in _ACTIVE:
+                    raise Conflict(f"node {node!r} is already being harvested by this process")
+                _ACTIVE.add(node)
             replacement = _OxigraphReplacement(store, node)
             try:
                 yield replacement
             finally:
-                if not replacement.done:
-                    replacement.abort()
+                try:
+                    if not replacement.done:
+                        replacement.abort()
+                    else:
+                        replacement.discard_replaced()
+                finally:
+                    _ACTIVE.discard(node)
 
     def describe(self, node: str, iri: str | None = None, identifier: str | None = None) -> Graph:
         with self._open() as store:
-            source = Graph(store=RdflibOxigraphStore(store=store), identifier=URIRef(node_graph_iri(node)))
+            current = _current(store, node)
+            if current is None:
+                return Graph()
+            source = Graph(store=RdflibOxigraphStore(store=store), identifier=URIRef(current.value))
             subject: Node | None = URIRef(iri) if iri else None
             if subject is None and identifier:
                 subject = next((s for s in source.subjects(DCT.identifier, Literal(identifier))
@@ -157,11 +192,20 @@ class OxigraphRdfStore(RdfStore):
 
     def drop_node(self, node: str) -> None:
         with self._open() as store:
-            store.update(f"DROP SILENT GRAPH <{node_graph_iri(node)}>")
+            for graph in _node_graphs(store, node):
+                store.remove_graph(graph)
+            store.remove(ox.Quad(ox.NamedNode(node_graph_iri(node)), CURRENT, _current(store, node) or CURRENT,
+                                 META_GRAPH))
 
     def count(self, node: str | None = None) -> int:
         with self._open() as store:
-            graph = f"GRAPH <{node_graph_iri(node)}>" if node else "GRAPH ?g"
+            if node is not None:
+                current = _current(store, node)
+                if current is None:
+                    return 0
+                graph = f"GRAPH <{current.value}>"
+            else:  # every node's current graph
+                graph = (f"GRAPH <{META_GRAPH.value}> {{ ?n <{CURRENT.value}> ?g }} GRAPH ?g")
             rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {graph} {{ ?s ?p ?o }} }}"))
             return int(rows[0]["n"].value) if rows else 0
 
@@ -174,9 +218,16 @@ class _OxigraphReplacement(GraphReplacement):
     def __init__(self, store: ox.Store, node: str):
         self.store = store
         self.node = node
-        self.staging = ox.NamedNode(f"{STAGING_BASE}{node}:{uuid.uuid4().hex}")
+        self.staging = ox.NamedNode(f"{_version_prefix(node)}{uuid.uuid4().hex}")
         self.done = False
         self.triples = 0
+        self.replaced: ox.NamedNode | None = None
+        # Versions no pointer names are leftovers of a process that died mid-harvest.
+        current = _current(store, node)
+        for graph in _node_graphs(store, node):
+            if graph != current and (graph.value.startswith(_version_prefix(node))
+                                     or graph.value.startswith(f"{STAGING_BASE}{node}:")):
+                store.remove_graph(graph)
 
     def add(self, graph: Graph) -> int:
         inner = getattr(graph.store, "_inner", None)
@@ -201,16 +252,71 @@ class _OxigraphReplacement(GraphReplacement):
     def graph(self) -> Graph:
         return Graph(store=RdflibOxigraphStore(store=self.store), identifier=URIRef(self.staging.value))
 
+    def closure(self, subject: Node, depth: int = 3) -> Graph:
+        out = Graph()
+        seen: set[Node] = set()
+        todo: list[tuple[Node, int]] = [(subject, depth)]
+        while todo:
+            node, left = todo.pop()
+            if node in seen or isinstance(node, Literal):
+                continue
+            seen.add(node)
+            for quad in self.store.quads_for_pattern(_to_ox(node), None, None, self.staging):
+                p, o = _from_ox(quad.predicate), _from_ox(quad.object)
+                out.add((node, p, o))
+                if isinstance(o, BNode):
+                    todo.append((o, left))
+                elif isinstance(o, URIRef) and left > 0 and p != RDF.type and o not in seen:
+                    todo.append((o, left - 1))
+        return out
+
     def commit(self) -> None:
-        target = node_graph_iri(self.node)
-        self.store.update(f"MOVE SILENT GRAPH <{self.staging.value}> TO GRAPH <{target}>")
+        node = ox.NamedNode(node_graph_iri(self.node))
+        self.replaced = _current(self.store, self.node)
+        # One update: the pointer moves from the old version to the new one atomically.
+        self.store.update(
+            f"DELETE {{ GRAPH <{META_GRAPH.value}> {{ <{node.value}> <{CURRENT.value}> ?old }} }} "
+            f"INSERT {{ GRAPH <{META_GRAPH.value}> {{ <{node.value}> <{CURRENT.value}> <{self.staging.value}> }} }} "
+            f"WHERE {{ OPTIONAL {{ GRAPH <{META_GRAPH.value}> {{ <{node.value}> <{CURRENT.value}> ?old }} }} }}")
         self.done = True
-        self.store = None
+
+    def discard_replaced(self) -> None:
+        if self.replaced is not None and self.replaced != self.staging:
+            self.store.remove_graph(self.replaced)
+        self.replaced = None
 
     def abort(self) -> None:
-        self.store.update(f"DROP SILENT GRAPH <{self.staging.value}>")
+        self.store.remove_graph(self.staging)
         self.done = True
-        self.store = None
+
+
+def _current(store: ox.Store, node: str) -> ox.NamedNode | None:
+    """The node's current graph: the pointer's target, else the graph of the layout before versions."""
+    for quad in store.quads_for_pattern(ox.NamedNode(node_graph_iri(node)), CURRENT, None, META_GRAPH):
+        if isinstance(quad.object, ox.NamedNode):
+            return quad.object
+    legacy = ox.NamedNode(node_graph_iri(node))
+    return legacy if store.contains_named_graph(legacy) else None
+
+
+def _node_graphs(store: ox.Store, node: str) -> list[ox.NamedNode]:
+    """Every graph that belongs to ``node``: its versions, its legacy graph and staging leftovers."""
+    prefixes = (_version_prefix(node), f"{STAGING_BASE}{node}:")
+    legacy = node_graph_iri(node)
+    return [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)
+            and (g.value == legacy or g.value.startswith(prefixes))]
+
+
+def _from_ox(term) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected Oxigraph term {term!r}")
 
 
 def _to_ox(term: Node):

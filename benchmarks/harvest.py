@@ -1,0 +1,197 @@
+#!/usr/bin/env python
+"""Harvest benchmark: end-to-end throughput (fetch -> searchable) and peak memory of one node's harvest.
+
+A local node on 127.0.0.1 serves N synthetic HealthDCAT-AP datasets as Hydra-paged Turtle (the demo
+generator's rich descriptions: distributions, multilingual text, health categories). For each size, a
+fresh process harvests it into a fresh data directory and reports:
+
+- parse only (the baseline): the same documents, already downloaded, parsed one at a time;
+- first harvest: fetch, parse, stage, map, store, index, until every dataset is searchable;
+- unchanged re-harvest: every document answers 304 (conditional GET);
+- peak RSS of the harvesting process above what it used before the harvest, so that memory growth
+  with the number of pages shows across sizes.
+
+    .venv/bin/python benchmarks/harvest.py                        # 1,000 and 10,000 datasets
+    .venv/bin/python benchmarks/harvest.py --sizes 1000,10000,100000 --json benchmarks/results/harvest.json
+
+The server runs in this process and each harvest in a child process, so the served documents do not
+count towards the harvester's memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from anywhere without installing
+
+TARGET_RATE = 1000  # datasets/s end to end at 10,000 datasets (issue 4)
+NODE = "bench-node"
+
+
+def _pages(size: int, page_size: int, base_url: str) -> dict[str, bytes]:
+    """Path -> Turtle body: one page of demo datasets, repeated with page-specific dataset IRIs."""
+    from catalogue.demo.generator import DemoNode, node_graph
+
+    template_node = DemoNode(name=NODE, country="DE", title="Benchmark node", format="turtle", page_size=None,
+                             datasets=page_size)
+    template = node_graph(template_node, base_url).serialize(format="turtle")
+    marker = f"https://{NODE}.example.eu/"
+    if marker not in template:
+        raise SystemExit(f"the demo generator no longer writes IRIs under {marker}; update benchmarks/harvest.py")
+    count = math.ceil(size / page_size)
+    out = {}
+    for k in range(1, count + 1):
+        body = template.replace(marker, f"{marker}p{k}/")  # every IRI of page k is its own
+        here = f"{base_url}/catalog.ttl" + ("" if k == 1 else f"?page={k}")
+        paging = f"\n<{here}> a <http://www.w3.org/ns/hydra/core#PartialCollectionView>"
+        if k < count:
+            paging += f" ;\n    <http://www.w3.org/ns/hydra/core#next> <{base_url}/catalog.ttl?page={k + 1}>"
+        out["/catalog.ttl" + ("" if k == 1 else f"?page={k}")] = (body + paging + " .\n").encode("utf-8")
+    return out
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class _PeakRss:
+    """Highest RSS seen while the block runs (sampled every 20 ms; ru_maxrss cannot be reset)."""
+
+    def __enter__(self):
+        self.peak = _rss_mib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_mib())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mib())
+
+
+def child(url: str, size: int, pages: int, backend: str) -> dict:
+    """Run in a fresh process: parse-only baseline, then the harvests, each timed."""
+    import requests
+
+    from catalogue.config import Settings
+    from catalogue.search.base import SearchQuery
+    from catalogue.service import Catalogue
+    from harvesters.formats import parse_document
+
+    # Baseline: the same documents, downloaded first (not timed), parsed one at a time.
+    parse_s = 0.0
+    session = requests.Session()
+    next_url: str | None = url
+    k = 0
+    while next_url:
+        k += 1
+        body = session.get(next_url, timeout=60).content
+        started = time.perf_counter()
+        graph, _fmt = parse_document(body, content_type="text/turtle", url=next_url, base_iri=next_url)
+        parse_s += time.perf_counter() - started
+        del graph
+        next_url = url + f"?page={k + 1}" if k < pages else None
+
+    with tempfile.TemporaryDirectory(prefix="gdi-harvest-bench-") as tmp:
+        settings = Settings(data_dir=Path(tmp), allow_private_nodes=True, search_backend=backend,
+                            harvest_timeout=120.0, harvest_max_pages=100_000, harvest_node_budget=3600.0)
+        cat = Catalogue(settings)
+        cat.add_node(NODE, url, "DE", "dcat", "Benchmark node")
+        before = _rss_mib()
+        with _PeakRss() as peak:
+            started = time.perf_counter()
+            [first] = cat.harvest([NODE])
+            first_s = time.perf_counter() - started
+        searchable = cat.search(SearchQuery.parse("", size=1)).total
+        started = time.perf_counter()
+        [again] = cat.harvest([NODE])
+        again_s = time.perf_counter() - started
+        cat.close()
+    if first.failed or again.failed:
+        raise SystemExit(f"harvest failed: {first.message or again.message}")
+    return {"size": size, "pages": pages, "datasets": first.added, "searchable": searchable,
+            "parse_s": parse_s, "first_s": first_s, "again_s": again_s, "again_not_modified": again.not_modified,
+            "rss_before_mib": before, "rss_peak_mib": peak.peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated dataset counts (default 1000,10000)")
+    parser.add_argument("--page-size", type=int, default=500, help="datasets per Hydra page (default 500)")
+    parser.add_argument("--backend", default="embedded", help="search backend (default embedded)")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--child", nargs=4, metavar=("URL", "SIZE", "PAGES", "BACKEND"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        url, size, pages, backend = args.child
+        print(json.dumps(child(url, int(size), int(pages), backend)))
+        return
+
+    from catalogue.demo.server import NodeServer
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    print(f"Harvest benchmark — one node, Hydra-paged Turtle, {args.page_size} datasets per page, "
+          f"search backend {args.backend}")
+    print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}")
+    print(f"{'datasets':>9} {'pages':>6} {'MiB':>7} │ {'parse/s':>8} {'e2e/s':>7} {'ratio':>6} {'304 s':>6} │ "
+          f"{'RSS before':>10} {'peak':>7} {'growth':>7}")
+    for size in sizes:
+        with NodeServer() as server:
+            documents = _pages(size, args.page_size, server.base_url)
+            for path, body in documents.items():
+                server.set(path, body, content_type="text/turtle")
+            mib = sum(len(b) for b in documents.values()) / 2**20
+            out = subprocess.run([sys.executable, __file__, "--child", server.url("/catalog.ttl"), str(size),
+                                  str(len(documents)), args.backend], capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            raise SystemExit(f"the harvest of {size} datasets failed")
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r["mib"] = mib
+        results.append(r)
+        parse_rate = r["datasets"] / r["parse_s"]
+        e2e = r["datasets"] / r["first_s"]
+        growth = r["rss_peak_mib"] - r["rss_before_mib"]
+        print(f"{r['datasets']:>9,} {r['pages']:>6} {mib:>7.1f} │ {parse_rate:>8,.0f} {e2e:>7,.0f} "
+              f"{e2e / parse_rate:>5.2f}× {r['again_s']:>6.1f} │ {r['rss_before_mib']:>9.0f}M {r['rss_peak_mib']:>6.0f}M "
+              f"{growth:>6.0f}M", flush=True)
+        if r["searchable"] != r["datasets"]:
+            print(f"  WARNING: {r['searchable']} searchable of {r['datasets']} harvested")
+    print("\ncolumns: parse/s = parse-only baseline (datasets/s); e2e/s = fetch to searchable; ratio = e2e/parse; "
+          "304 s = unchanged re-harvest; growth = peak RSS during the harvest minus RSS before it")
+    for r in results:
+        if r["size"] == 10_000:
+            rate = r["datasets"] / r["first_s"]
+            print(f"{'PASS' if rate >= TARGET_RATE else 'MISS'}  end to end at 10,000 datasets: {rate:,.0f} datasets/s "
+                  f"(target ≥ {TARGET_RATE:,})")
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        per_page = ((b["rss_peak_mib"] - b["rss_before_mib"]) - (a["rss_peak_mib"] - a["rss_before_mib"])) / max(
+            1, b["pages"] - a["pages"])
+        print(f"memory: {per_page:.2f} MiB more peak RSS per extra page between {a['pages']} and {b['pages']} pages")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"page_size": args.page_size, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
