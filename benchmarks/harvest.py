@@ -25,7 +25,6 @@ import json
 import math
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -172,8 +171,8 @@ def main() -> None:
         e2e = r["datasets"] / r["first_s"]
         growth = r["rss_peak_mib"] - r["rss_before_mib"]
         print(f"{r['datasets']:>9,} {r['pages']:>6} {mib:>7.1f} │ {parse_rate:>8,.0f} {e2e:>7,.0f} "
-              f"{e2e / parse_rate:>5.2f}× {r['again_s']:>6.1f} │ {r['rss_before_mib']:>9.0f}M {r['rss_peak_mib']:>6.0f}M "
-              f"{growth:>6.0f}M", flush=True)
+              f"{e2e / parse_rate:>5.2f}× {r['again_s']:>6.1f} │ {r['rss_before_mib']:>9.0f}M "
+              f"{r['rss_peak_mib']:>6.0f}M {growth:>6.0f}M", flush=True)
         if r["searchable"] != r["datasets"]:
             print(f"  WARNING: {r['searchable']} searchable of {r['datasets']} harvested")
     print("\ncolumns: parse/s = parse-only baseline (datasets/s); e2e/s = fetch to searchable; ratio = e2e/parse; "

@@ -49,6 +49,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.server.node._dispatch(self)
 
+    def do_POST(self) -> None:  # handlers read the body themselves (a SPARQL query, say)
+        self.server.node._dispatch(self)
+
     def log_message(self, format: str, *args: object) -> None:
         """Silenced: test output and the demo console stay readable."""
 

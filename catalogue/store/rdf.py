@@ -54,6 +54,31 @@ def _version_prefix(node: str) -> str:
     return f"{GRAPH_BASE}{node}:graph:"
 
 
+class Description:
+    """Triples indexed by (subject, predicate): all that mapping one dataset asks of a graph
+    (``objects(s, p)``), without the cost of an rdflib graph (its store keeps three indexes and
+    context bookkeeping for every triple added)."""
+
+    __slots__ = ("_index", "_count")
+
+    def __init__(self) -> None:
+        self._index: dict[tuple[Node, Node], list[Node]] = {}
+        self._count = 0
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        s, p, o = triple
+        values = self._index.setdefault((s, p), [])
+        if o not in values:
+            values.append(o)
+            self._count += 1
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        return iter(self._index.get((subject, predicate), ()))
+
+    def __len__(self) -> int:
+        return self._count
+
+
 class GraphReplacement(ABC):
     """A node's new graph while it is being written; invisible to readers until ``commit``."""
 
@@ -71,10 +96,10 @@ class GraphReplacement(ABC):
     def commit(self) -> None:
         """Replace the node's graph with the staged one, in one step."""
 
-    def closure(self, subject: Node, depth: int = 3) -> Graph:
-        """``subject``'s staged description in a small in-memory graph (as :meth:`RdfStore.describe`):
-        mapping reads it many times, which is far cheaper than asking the store each time."""
-        out = Graph()
+    def closure(self, subject: Node, depth: int = 3) -> Description:
+        """``subject``'s staged description (as :meth:`RdfStore.describe`) in memory: mapping reads it
+        many times, which is far cheaper than asking the store each time."""
+        out = Description()
         _closure(self.graph(), subject, out, depth)
         return out
 
@@ -222,6 +247,7 @@ class _OxigraphReplacement(GraphReplacement):
         self.done = False
         self.triples = 0
         self.replaced: ox.NamedNode | None = None
+        self._iris: dict[ox.NamedNode, URIRef] = {}  # predicates and vocabulary IRIs recur in every dataset
         # Versions no pointer names are leftovers of a process that died mid-harvest.
         current = _current(store, node)
         for graph in _node_graphs(store, node):
@@ -252,8 +278,8 @@ class _OxigraphReplacement(GraphReplacement):
     def graph(self) -> Graph:
         return Graph(store=RdflibOxigraphStore(store=self.store), identifier=URIRef(self.staging.value))
 
-    def closure(self, subject: Node, depth: int = 3) -> Graph:
-        out = Graph()
+    def closure(self, subject: Node, depth: int = 3) -> Description:
+        out = Description()
         seen: set[Node] = set()
         todo: list[tuple[Node, int]] = [(subject, depth)]
         while todo:
@@ -262,13 +288,22 @@ class _OxigraphReplacement(GraphReplacement):
                 continue
             seen.add(node)
             for quad in self.store.quads_for_pattern(_to_ox(node), None, None, self.staging):
-                p, o = _from_ox(quad.predicate), _from_ox(quad.object)
+                p, o = self._iri(quad.predicate), quad.object
+                o = self._iri(o) if isinstance(o, ox.NamedNode) else _from_ox(o)
                 out.add((node, p, o))
                 if isinstance(o, BNode):
                     todo.append((o, left))
                 elif isinstance(o, URIRef) and left > 0 and p != RDF.type and o not in seen:
                     todo.append((o, left - 1))
         return out
+
+    def _iri(self, term: ox.NamedNode) -> URIRef:
+        found = self._iris.get(term)
+        if found is None:
+            if len(self._iris) > 100_000:  # bounded: dataset IRIs are unique and would only fill it
+                self._iris.clear()
+            found = self._iris[term] = URIRef(term.value)
+        return found
 
     def commit(self) -> None:
         node = ox.NamedNode(node_graph_iri(self.node))

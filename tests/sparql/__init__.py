@@ -1,0 +1,1 @@
+"""The SPARQL harvester against real SPARQL servers (Fuseki, and an Oxigraph-backed endpoint)."""
