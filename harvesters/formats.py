@@ -6,10 +6,13 @@ the URL's extension, then the document's first bytes. Parsing is done by Oxigrap
 through ``oxrdflib`` (an order of magnitude faster than rdflib's own) into a graph backed by an
 in-memory Oxigraph store, which the RDF store copies without converting terms.
 
-Nothing here does network I/O. JSON-LD contexts given by URL are swapped for vendored copies
-(``ontologies/jsonld/``) or refused: fetching them would let any node make the catalogue request
-arbitrary URLs and make harvests depend on third-party servers. Oxigraph itself refuses remote
-contexts ("No LoadDocumentCallback has been set"), so a context this module misses still fails closed.
+Nothing here does network or file I/O on a document's behalf. JSON-LD contexts given by URL are
+swapped for vendored copies (``ontologies/jsonld/``) or refused: fetching them would let any node make
+the catalogue request arbitrary URLs and make harvests depend on third-party servers. Oxigraph itself
+refuses remote contexts ("No LoadDocumentCallback has been set"), so a context this module misses
+still fails closed. RDF/XML DTDs are checked against what Oxigraph's parser would do with them
+(:func:`_check_xml_entities`): it loads no external entity or DTD, but it expands internal entities,
+nested ones included, without any limit.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ MEDIA_TYPES = {
 # Any other type (text/plain, application/octet-stream, binary/octet-stream, unknown ones) says nothing
 # about the syntax, so the extension decides; text/plain is how N-Triples used to be served, hence ".nt".
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Top-level types that never carry RDF: content served so still gets sniffed (nodes mislabel files more
+# often than they serve the wrong file), but a failure says what the node claimed.
+_NON_TEXT_TYPES = frozenset({"image", "audio", "video", "font", "model"})
 EXTENSIONS = {
     ".ttl": TURTLE, ".rdf": RDFXML, ".xml": RDFXML, ".owl": RDFXML, ".jsonld": JSONLD, ".json": JSONLD,
     ".nt": NTRIPLES, ".nq": NQUADS, ".trig": TRIG,
@@ -75,7 +81,23 @@ _BOM = codecs.BOM_UTF8
 _HTML_START = re.compile(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
 _XML_START = re.compile(rb"\s*(<\?xml|<!--|<!doctype\s+rdf|<[A-Za-z_][\w.-]*:RDF[\s>])", re.I)
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z][\w.:-]*)[\"']")
-_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s\"'>]+)\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')", re.S)
+_XML_ENCODING_BYTES = re.compile(rb"^(\s*<\?xml[^>]*?\bencoding\s*=\s*)[\"'][^\"']*[\"']")
+_XML_ENCODING_TEXT = re.compile(r"^(\s*<\?xml[^>]*?\bencoding\s*=\s*)[\"'][^\"']*[\"']")
+# Byte-order marks and, without one, how "<?" / "<" starts in a wide encoding (XML 1.0 appendix F).
+# UTF-32 first: its little-endian BOM begins with the UTF-16 one.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_WIDE_STARTS = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
+# File signatures of things nodes serve by mistake at a catalogue URL (a logo, a PDF, a download).
+_BINARY_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                      (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"),
+                      (b"PK\x03\x04", "a ZIP archive"), (b"\x1f\x8b", "a gzip-compressed file"),
+                      (b"\xfd7zXZ\x00", "an xz-compressed file"), (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"))
+_DOCTYPE = re.compile(rb"<!doctype", re.I)  # quick-xml (Oxigraph) accepts any case, anywhere in the document
+_EXTERNAL_DTD = re.compile(r"<!doctype\s+[^\s\[>]+\s+((?:SYSTEM|PUBLIC)\b\s*(?:\"[^\"]*\"|'[^']*')?)", re.I)
+_ENTITY_REF = re.compile(r"&([^#;&][^;&]*);")  # anything the parser might take as a reference, generously
+_PREDEFINED_ENTITIES = frozenset({"lt", "gt", "amp", "apos", "quot"})
 
 
 class _ParseFailure(Exception):
@@ -89,6 +111,7 @@ def parse_document(content: bytes, *, content_type: str | None, url: str, base_i
     ``charset`` (from the Content-Type) is only used to rescue documents that are not valid UTF-8.
     Raises :class:`HarvestError` naming the URL, the format tried and the parser's message.
     """
+    content = _from_wide_encoding(content, url)
     if content.startswith(_BOM):
         content = content[len(_BOM):]
     if not content or not content[:4096].strip() and not content.strip():
@@ -96,6 +119,12 @@ def parse_document(content: bytes, *, content_type: str | None, url: str, base_i
                            f"({'no content' if not content else 'only whitespace'}); expected RDF",
                            details={"url": url})
     media_type = _media_type(content_type)
+    binary = _binary_kind(content)
+    if binary:
+        served = f"served as {media_type}" if media_type else "served without a Content-Type"
+        raise HarvestError(f"the node returned {binary} ({served}), not RDF, at {url}; the node URL must point at "
+                           "the catalogue's RDF export (Turtle, RDF/XML or JSON-LD), uncompressed or with a "
+                           "Content-Encoding header", details={"url": url, "content_type": media_type})
     if media_type in HTML_MEDIA_TYPES or _HTML_START.match(content[:4096]):
         title = sanitise(html_summary(content[:65536].decode("utf-8", errors="replace")), 80)
         raise HarvestError(f"the node returned an HTML page, not RDF ({title or 'untitled page'}) at {url}; "
@@ -112,7 +141,10 @@ def parse_document(content: bytes, *, content_type: str | None, url: str, base_i
     fmt, message = failures[0]
     others = [LABELS[f] for f, _ in failures[1:]]
     also = f" (also tried {', '.join(others)})" if others else ""
-    raise HarvestError(f"could not parse {url} as {LABELS[fmt]}: {message}{also}",
+    served = ""
+    if media_type and media_type not in MEDIA_TYPES and media_type.split("/", 1)[0] in _NON_TEXT_TYPES:
+        served = f"; the node serves it as {media_type}, which is not an RDF media type"
+    raise HarvestError(f"could not parse {url} as {LABELS[fmt]}: {message}{also}{served}",
                        details={"url": url, "format": fmt})
 
 
@@ -159,10 +191,14 @@ def _as_utf8(content: bytes, url: str, charset: str | None) -> bytes:
     declared = _XML_ENCODING.match(content[:512])
     if declared:
         encoding = declared.group(1).decode("ascii")
-        if not _is_utf8(encoding, url):
-            text = _decode(content, encoding, url)
-            text = re.sub(r"(<\?xml[^>]*?\bencoding\s*=\s*)[\"'][^\"']*[\"']", r'\1"UTF-8"', text, count=1)
-            return text.encode("utf-8")
+        if _is_utf8(encoding, url):
+            pass
+        elif codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+            # A declaration readable as ASCII cannot be true about UTF-16/32 (a tool re-encoded the file
+            # and kept the declaration): read the bytes as UTF-8, and say so to the parser.
+            content = _XML_ENCODING_BYTES.sub(rb'\1"UTF-8"', content[:512], count=1) + content[512:]
+        else:
+            return _utf8_declared(_decode(content, encoding, url))
     problem = _utf8_problem(content)
     if problem is None:
         return content
@@ -172,8 +208,33 @@ def _as_utf8(content: bytes, url: str, charset: str | None) -> bytes:
     line = content.count(b"\n", 0, offset) + 1
     column = offset - (content.rfind(b"\n", 0, offset) + 1) + 1
     raise HarvestError(
-        f"{url} is not valid UTF-8: byte 0x{byte:02X} at line {line}, column {column} cannot be decoded; "
-        "serve the document as UTF-8 (or declare its encoding)", details={"url": url})
+        f"{url} is not valid UTF-8: byte 0x{byte:02X} at line {line}, column {column} (byte offset {offset:,}) "
+        "cannot be decoded; serve the document as UTF-8 (or declare its encoding)",
+        details={"url": url, "offset": offset})
+
+
+def _utf8_declared(text: str) -> bytes:
+    """UTF-8 bytes of ``text`` with its XML declaration (if any) saying so: Oxigraph refuses other encodings."""
+    return _XML_ENCODING_TEXT.sub(r'\1"UTF-8"', text, count=1).encode("utf-8")
+
+
+def _from_wide_encoding(content: bytes, url: str) -> bytes:
+    """UTF-16 and UTF-32 documents (BOM, or XML's "<?" in two or four bytes) as UTF-8; others unchanged.
+
+    Done before anything looks at the bytes, so HTML detection and the DTD check see the real text
+    rather than a NUL-interleaved one a byte pattern cannot match.
+    """
+    encoding = next((enc for bom, enc in _WIDE_BOMS if content.startswith(bom)), None)
+    if encoding is None:
+        encoding = next((enc for start, enc in _WIDE_STARTS if content.startswith(start)), None)
+    if encoding is None:
+        return content
+    text = _decode(content, encoding, url)
+    return _utf8_declared(text[1:] if text.startswith("\ufeff") else text)
+
+
+def _binary_kind(content: bytes) -> str | None:
+    return next((kind for signature, kind in _BINARY_SIGNATURES if content.startswith(signature)), None)
 
 
 def _is_utf8(encoding: str, url: str) -> bool:
@@ -189,8 +250,8 @@ def _decode(content: bytes, encoding: str, url: str) -> str:
     try:
         return content.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise HarvestError(f"{url} is not valid {encoding}: byte 0x{content[exc.start]:02X} at offset "
-                           f"{exc.start} cannot be decoded", details={"url": url}) from None
+        raise HarvestError(f"{url} is not valid {encoding}: byte 0x{content[exc.start]:02X} at byte offset "
+                           f"{exc.start:,} cannot be decoded", details={"url": url, "offset": exc.start}) from None
 
 
 def _utf8_problem(content: bytes) -> tuple[int, int] | None:
@@ -253,24 +314,78 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def _check_xml_entities(content: bytes, url: str) -> None:
-    """Refuse DTD tricks Oxigraph would act on: nested entities expand exponentially (billion laughs)."""
-    start = content.find(b"<!DOCTYPE", 0, 65536)
-    if start < 0:
+    """Refuse RDF/XML whose DTD could make the parser read files, fetch URLs or exhaust memory.
+
+    Modelled on what Oxigraph does, not on what an XML processor should do: it takes every DOCTYPE
+    wherever it appears (even inside the root element), splits it at each ``<`` and reads every
+    ``<!ENTITY`` it finds, comments and processing instructions included; it treats ``%`` parameter
+    entities as general ones and expands entity references inside entity values at declaration time,
+    so nested entities grow exponentially (billion laughs) before any is used. Checking a superset of
+    that (every ``<!ENTITY`` in a document that has a DOCTYPE, every reference counted at the longest
+    value) keeps this check in step with the parser without having to read the DTD exactly as it does.
+    Refused: external DTDs and entities (SYSTEM or
+    PUBLIC; never loaded, but nothing legitimate depends on them in a catalogue export), parameter
+    entities, entity values that reference other entities, and references expanding to more than
+    ``MAX_XML_ENTITY_EXPANSION`` characters. Plain internal entities (``<!ENTITY xsd "http://...#">``,
+    common in OWL-tool output) stay accepted.
+    """
+    if _DOCTYPE.search(content) is None:
         return
-    end = content.find(b"]>", start)
-    subset = content[start:end if end > 0 else start + 65536]
-    expansion = 0
-    for match in _ENTITY.finditer(subset):
-        parameter, name, value = match.group(1), match.group(2), match.group(3)
-        if parameter or value in (b"SYSTEM", b"PUBLIC") or b"&" in value or b"%" in value:
-            raise HarvestError(f"{url}: RDF/XML with external, parameter or nested DTD entities is refused "
-                               f"(entity {sanitise(name.decode('utf-8', 'replace'), 40)!r}); "
+    text = content.decode("utf-8", errors="replace")
+    external = _EXTERNAL_DTD.search(text)
+    if external:
+        raise HarvestError(f"{url}: RDF/XML that refers to an external DTD ({sanitise(external.group(1), 120)}) is "
+                           "refused; the catalogue never loads DTDs: remove the DOCTYPE", details={"url": url})
+    longest = 0
+    position = text.find("<!ENTITY")
+    while position >= 0:
+        end = text.find("<", position + 1)  # Oxigraph's declaration ends where the next "<" starts
+        declaration = text[position + len("<!ENTITY"):end if end >= 0 else len(text)]
+        name, kind, value = _entity_declaration(declaration)
+        shown = sanitise(name or declaration, 40)
+        if kind is not None:
+            raise HarvestError(f"{url}: RDF/XML with {kind} DTD entities is refused (entity {shown!r}); the catalogue "
+                               "never loads external entities: expand the entities in the document",
+                               details={"url": url})
+        nested = [ref for ref in _ENTITY_REF.findall(declaration) if ref not in _PREDEFINED_ENTITIES]
+        if nested:
+            raise HarvestError(f"{url}: RDF/XML with nested DTD entities is refused (entity {shown!r} refers "
+                               f"to {sanitise(nested[0], 40)!r}); "
                                "expand the entities in the document", details={"url": url})
-        expansion += (len(value) - 2) * content.count(b"&" + name + b";")
+        # Where the declaration is not read as Oxigraph reads it, its whole length bounds the value.
+        longest = max(longest, len(value) if value is not None else len(declaration))
+        position = text.find("<!ENTITY", position + 1)
+    if not longest:
+        return
+    # Every reference counted at the longest value: an upper bound that does not depend on reading
+    # entity names exactly as the parser does.
+    references = sum(1 for ref in _ENTITY_REF.findall(text) if ref not in _PREDEFINED_ENTITIES)
+    expansion = references * longest
     if expansion > MAX_XML_ENTITY_EXPANSION:
-        raise HarvestError(f"{url}: RDF/XML entity references would expand to {expansion:,} characters "
-                           f"(limit {MAX_XML_ENTITY_EXPANSION:,}); expand the entities in the document",
-                           details={"url": url})
+        raise HarvestError(f"{url}: RDF/XML entity references would expand to up to {expansion:,} characters "
+                           f"({references:,} references, values of up to {longest:,} characters; limit "
+                           f"{MAX_XML_ENTITY_EXPANSION:,}); expand the entities in the document", details={"url": url})
+
+
+def _entity_declaration(text: str) -> tuple[str | None, str | None, str | None]:
+    """(name, kind, value) of what follows ``<!ENTITY``, read as leniently as Oxigraph reads it.
+
+    ``kind`` is ``"external"``, ``"parameter"`` or None; ``value`` is None where Oxigraph would
+    reject the declaration anyway (it then fails the whole document).
+    """
+    rest = text.lstrip()
+    parameter = rest.startswith("%")
+    rest = rest[1:].lstrip() if parameter else rest
+    parts = rest.split(None, 1)
+    name = parts[0] if parts else None
+    body = parts[1].lstrip() if len(parts) > 1 else ""
+    if re.match(r"(SYSTEM|PUBLIC)\b", body, re.I):
+        return name, "external", None
+    if parameter:
+        return name, "parameter", None
+    if not body.startswith('"') or body.find('"', 1) < 0:
+        return name, None, None
+    return name, None, body[1:body.find('"', 1)]
 
 
 # JSON-LD contexts ----------------------------------------------------------------------------------
@@ -281,7 +396,30 @@ def _local_context(filename: str) -> dict:
     # Upstream defect: the DCAT-AP examples context types dates as "xsd:date" without defining "xsd",
     # which JSON-LD reads as the IRI <xsd:date>. The prefix is plainly meant; adding it changes nothing else.
     context.setdefault("xsd", "http://www.w3.org/2001/XMLSchema#")
+    _define_missing_prefixes(context)
     return context
+
+
+def _define_missing_prefixes(context: dict) -> None:
+    """Upstream defect: the DCAT-AP 3.0.1 context defines terms such as ``"Xsd:dateTime"`` whose prefix
+    (``Xsd``) it never defines. JSON-LD 1.1 requires a term shaped like a compact IRI to expand to its own
+    mapping, so processors reject the whole context ("Inconsistent expansion") and every document that
+    uses it. Defining each such prefix as the namespace its terms map into makes them consistent and
+    changes no other expansion."""
+    implied: dict[str, str] = {}
+    stack: list[dict] = [context]
+    while stack:
+        ctx = stack.pop()
+        for key, value in ctx.items():
+            if isinstance(value, dict) and isinstance(value.get("@context"), dict):
+                stack.append(value["@context"])
+            iri = value if isinstance(value, str) else value.get("@id") if isinstance(value, dict) else None
+            prefix, colon, local = key.partition(":")
+            if (colon and prefix and local and not local.startswith("//") and isinstance(iri, str)
+                    and iri.endswith(local) and len(iri) > len(local)):
+                implied.setdefault(prefix, iri[:-len(local)])
+    for prefix, namespace in implied.items():
+        context.setdefault(prefix, namespace)
 
 
 def _context_key(value: str) -> str:

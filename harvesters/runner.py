@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, defer
 
 from catalogue.config import Settings
 from catalogue.dcat.profile import MappedDataset, MappingContext, dataset_subjects, map_dataset
@@ -264,6 +264,11 @@ class HarvestRunner:
         seen: set[str] = set()
         reindex: set[str] = set()
         records: dict[str, DatasetRecord] = {}  # the records just mapped, to index without a JSON round trip
+        # Rows for datasets seen for the first time are inserted in bulk (a first harvest is all of them),
+        # and unchanged ones only get their harvest time, in bulk too: the ORM's unit of work costs about
+        # a millisecond per dataset otherwise.
+        fresh: dict[str, list[dict]] = {"datasets": [], "facets": [], "sources": []}
+        touched: list[str] = []
         now = utcnow()
         for item in mapped:
             for problem in item.problems:
@@ -285,11 +290,14 @@ class HarvestRunner:
             records[record.id] = record
             row = rows.get(record.id)
             source = mine.get(record.id)
-            if row is None or row.status != "active":
-                if row is None:
-                    row = Dataset(id=record.id, node_name=spec.name, first_seen=now)
-                    session.add(row)
-                    rows[record.id] = row
+            if row is None:
+                fresh["datasets"].append(_row_values(record, digest, data, spec.name, now))
+                fresh["facets"] += [{"dataset_id": record.id, "facet": f, "value": v} for f, v in facet_rows(record)]
+                fresh["sources"].append({"dataset_id": record.id, "node_name": spec.name, "content_hash": digest,
+                                         "record_json": None, "first_seen": now, "last_harvested": now})
+                summary.added += 1
+                reindex.add(record.id)
+            elif row.status != "active":
                 row.node_name = spec.name  # new, or back after being withdrawn: this node is the primary
                 self._fill(row, record, digest, now, data)
                 if source is None:
@@ -302,11 +310,11 @@ class HarvestRunner:
                 if source is None:
                     source = DatasetSource(dataset_id=record.id, node_name=spec.name, first_seen=row.first_seen)
                     session.add(source)
-                source.last_harvested = now
                 if row.content_hash == digest:
                     summary.unchanged += 1
-                    row.last_harvested = now
+                    touched.append(record.id)
                     continue
+                source.last_harvested = now
                 source.content_hash = digest
                 self._fill(row, record, digest, now, data)
                 summary.updated += 1
@@ -327,6 +335,18 @@ class HarvestRunner:
                     summary.updated += 1
                 source.content_hash, source.last_harvested = digest, now
                 source.record_json = json.dumps(data, ensure_ascii=False)
+        if fresh["datasets"]:
+            session.execute(insert(Dataset), fresh["datasets"])
+            session.execute(insert(DatasetSource), fresh["sources"])
+            if fresh["facets"]:
+                session.execute(insert(DatasetFacet), fresh["facets"])
+        for at in range(0, len(touched), ID_CHUNK):
+            chunk = touched[at:at + ID_CHUNK]
+            session.execute(update(Dataset).where(Dataset.id.in_(chunk)).values(last_harvested=now)
+                            .execution_options(synchronize_session=False))
+            session.execute(update(DatasetSource).where(DatasetSource.node_name == spec.name,
+                                                        DatasetSource.dataset_id.in_(chunk))
+                            .values(last_harvested=now).execution_options(synchronize_session=False))
         withdrawn_ids: list[str] = []
         gone = [i for i in mine if i not in seen]
         for dataset_id in gone:
@@ -338,8 +358,14 @@ class HarvestRunner:
         summary.withdrawn = len(gone)
         session.flush()
         nodes = _source_nodes(session, reindex)
-        changed = [(records[i] if rows[i].node_name == spec.name and i in records else rows[i].record,
-                    nodes.get(i, [])) for i in sorted(reindex) if i in rows and rows[i].status == "active"]
+        changed = []
+        for i in sorted(reindex):
+            row = rows.get(i)
+            if row is None:  # inserted above
+                changed.append((records[i], nodes.get(i, [spec.name])))
+            elif row.status == "active":
+                changed.append((records[i] if row.node_name == spec.name and i in records else row.record,
+                                nodes.get(i, [])))
         return changed, withdrawn_ids, len(mine)
 
     @staticmethod
@@ -409,12 +435,23 @@ class HarvestRunner:
 
 
 def _load_rows(session: Session, ids: Iterable[str]) -> dict[str, Dataset]:
+    """The existing rows among ``ids``, without their record JSON (read only if a row needs it)."""
     ids = sorted(ids)
     rows: dict[str, Dataset] = {}
     for at in range(0, len(ids), ID_CHUNK):
         chunk = ids[at:at + ID_CHUNK]
-        rows.update((d.id, d) for d in session.scalars(select(Dataset).where(Dataset.id.in_(chunk))))
+        rows.update((d.id, d) for d in session.scalars(select(Dataset).where(Dataset.id.in_(chunk))
+                                                       .options(defer(Dataset.record_json))))
     return rows
+
+
+def _row_values(record: DatasetRecord, digest: str, data: dict, node: str, now) -> dict:
+    """A new ``datasets`` row for bulk insertion (the same columns as :meth:`HarvestRunner._fill`)."""
+    return {"id": record.id, "node_name": node, "iri": record.iri, "identifier": record.identifier,
+            "status": "active", "content_hash": digest, "record_json": json.dumps(data, ensure_ascii=False),
+            "individuals": record.number_of_unique_individuals, "records": record.number_of_records,
+            "modified": record.modified or record.issued, "first_seen": now, "last_harvested": now,
+            "withdrawn_at": None}
 
 
 def _source_nodes(session: Session, ids: Iterable[str]) -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import queue
 import threading
 import time
 import uuid
@@ -41,6 +42,8 @@ META_GRAPH = ox.NamedNode("urn:gdi:meta")
 CURRENT = ox.NamedNode("urn:gdi:currentGraph")
 
 
+MEMORY_QUADS = 1_500_000  # staged triples kept in memory for mapping (about 12,000 rich datasets)
+WRITE_QUEUE = 4  # pages waiting for the disk writer before add() waits
 _ACTIVE: set[str] = set()  # nodes with a replacement under way in this process
 _ACTIVE_LOCK = threading.Lock()
 
@@ -240,6 +243,12 @@ class OxigraphRdfStore(RdfStore):
 
 
 class _OxigraphReplacement(GraphReplacement):
+    """Pages go two ways as they arrive: to the new graph version on disk, written by a background
+    thread (RocksDB's writes release the GIL, so they overlap with fetching and parsing the next
+    page), and to an in-memory copy that mapping reads (about 15× faster than reading the disk store
+    back). A node larger than ``MEMORY_QUADS`` drops the copy and is mapped from disk, so memory stays
+    bounded whatever the number of pages."""
+
     def __init__(self, store: ox.Store, node: str):
         self.store = store
         self.node = node
@@ -248,6 +257,10 @@ class _OxigraphReplacement(GraphReplacement):
         self.triples = 0
         self.replaced: ox.NamedNode | None = None
         self._iris: dict[ox.NamedNode, URIRef] = {}  # predicates and vocabulary IRIs recur in every dataset
+        self.memory: ox.Store | None = ox.Store()
+        self._writes: queue.Queue[list[ox.Quad] | None] = queue.Queue(maxsize=WRITE_QUEUE)
+        self._write_error: BaseException | None = None
+        self._writer: threading.Thread | None = None
         # Versions no pointer names are leftovers of a process that died mid-harvest.
         current = _current(store, node)
         for graph in _node_graphs(store, node):
@@ -258,27 +271,55 @@ class _OxigraphReplacement(GraphReplacement):
     def add(self, graph: Graph) -> int:
         inner = getattr(graph.store, "_inner", None)
         if isinstance(inner, ox.Store):
-            quads = (ox.Quad(q.subject, q.predicate, q.object, self.staging) for q in inner)
+            quads = [ox.Quad(q.subject, q.predicate, q.object, self.staging) for q in inner]
         else:  # a plain rdflib graph: convert term by term (slower, but any store works)
-            quads = (ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), self.staging) for s, p, o in graph)
-        added = 0
-        batch: list[ox.Quad] = []
-        for quad in quads:
-            batch.append(quad)
-            if len(batch) >= 50_000:
-                self.store.extend(batch)
-                added += len(batch)
-                batch.clear()
-        if batch:
-            self.store.extend(batch)
-            added += len(batch)
-        self.triples += added
-        return added
+            quads = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), self.staging) for s, p, o in graph]
+        if not quads:
+            return 0
+        if self.memory is not None:
+            if self.triples + len(quads) > MEMORY_QUADS:
+                self.memory = None  # too big to keep: map from disk
+            else:
+                self.memory.extend(quads)
+        self._write(quads)
+        self.triples += len(quads)
+        return len(quads)
+
+    def _write(self, quads: list[ox.Quad]) -> None:
+        if self._write_error is not None:
+            raise self._write_error
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_loop, name=f"rdf-writer:{self.node}", daemon=True)
+            self._writer.start()
+        self._writes.put(quads)  # blocks when the writer is WRITE_QUEUE pages behind: bounded memory
+
+    def _write_loop(self) -> None:
+        while (quads := self._writes.get()) is not None:
+            if self._write_error is None:
+                try:
+                    self.store.bulk_extend(quads)
+                except BaseException as exc:  # reported by the next add() or by flush()
+                    self._write_error = exc
+
+    def flush(self) -> None:
+        """Wait until every staged page is on disk."""
+        if self._writer is not None:
+            self._writes.put(None)
+            self._writer.join()
+            self._writer = None
+        if self._write_error is not None:
+            raise self._write_error
 
     def graph(self) -> Graph:
+        if self.memory is not None:
+            return Graph(store=RdflibOxigraphStore(store=self.memory), identifier=URIRef(self.staging.value))
+        self.flush()
         return Graph(store=RdflibOxigraphStore(store=self.store), identifier=URIRef(self.staging.value))
 
     def closure(self, subject: Node, depth: int = 3) -> Description:
+        source = self.memory if self.memory is not None else self.store
+        if source is self.store:
+            self.flush()
         out = Description()
         seen: set[Node] = set()
         todo: list[tuple[Node, int]] = [(subject, depth)]
@@ -287,9 +328,15 @@ class _OxigraphReplacement(GraphReplacement):
             if node in seen or isinstance(node, Literal):
                 continue
             seen.add(node)
-            for quad in self.store.quads_for_pattern(_to_ox(node), None, None, self.staging):
+            for quad in source.quads_for_pattern(_to_ox(node), None, None, self.staging):
                 p, o = self._iri(quad.predicate), quad.object
-                o = self._iri(o) if isinstance(o, ox.NamedNode) else _from_ox(o)
+                if isinstance(o, ox.NamedNode):
+                    o = self._iri(o)
+                elif isinstance(o, ox.Literal):
+                    o = (Literal(o.value, lang=o.language) if o.language
+                         else Literal(o.value, datatype=self._iri(o.datatype)))
+                else:
+                    o = _from_ox(o)
                 out.add((node, p, o))
                 if isinstance(o, BNode):
                     todo.append((o, left))
@@ -306,6 +353,8 @@ class _OxigraphReplacement(GraphReplacement):
         return found
 
     def commit(self) -> None:
+        self.flush()
+        self.memory = None
         node = ox.NamedNode(node_graph_iri(self.node))
         self.replaced = _current(self.store, self.node)
         # One update: the pointer moves from the old version to the new one atomically.
@@ -321,6 +370,11 @@ class _OxigraphReplacement(GraphReplacement):
         self.replaced = None
 
     def abort(self) -> None:
+        self.memory = None
+        try:
+            self.flush()
+        except Exception:  # the write that failed is what is being aborted
+            log.warning("writing the staged graph of node %s failed", self.node, exc_info=True)
         self.store.remove_graph(self.staging)
         self.done = True
 

@@ -18,7 +18,8 @@ def app(request, tmp_path, node_server):
     if request.param == "elasticsearch":
         overrides = {"search_backend": "elasticsearch", "elasticsearch_url": elasticsearch_url(),
                      "elasticsearch_index": f"test-app-{uuid.uuid4().hex[:10]}"}
-    settings = Settings(data_dir=tmp_path / "data", harvest_timeout=3.0, secret_key="t", **overrides)
+    settings = Settings(data_dir=tmp_path / "data", harvest_timeout=3.0, secret_key="t", allow_private_nodes=True,
+                        **overrides)
     app = create_app(settings)
     app.config.update(TESTING=True)
     cat = app.extensions["gdi_catalogue"]
