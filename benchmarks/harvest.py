@@ -86,7 +86,7 @@ class _PeakRss:
         self.peak = max(self.peak, _rss_mib())
 
 
-def child(url: str, size: int, pages: int, backend: str) -> dict:
+def child(url: str, size: int, pages: int, backend: str, memory_triples: int | None) -> dict:
     """Run in a fresh process: parse-only baseline, then the harvests, each timed."""
     import requests
 
@@ -112,6 +112,8 @@ def child(url: str, size: int, pages: int, backend: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="gdi-harvest-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), allow_private_nodes=True, search_backend=backend,
                             harvest_timeout=120.0, harvest_max_pages=100_000, harvest_node_budget=3600.0)
+        if memory_triples is not None:
+            settings = settings.with_overrides(harvest_memory_triples=memory_triples)
         cat = Catalogue(settings)
         cat.add_node(NODE, url, "DE", "dcat", "Benchmark node")
         before = _rss_mib()
@@ -136,20 +138,26 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated dataset counts (default 1000,10000)")
     parser.add_argument("--page-size", type=int, default=500, help="datasets per Hydra page (default 500)")
     parser.add_argument("--backend", default="embedded", help="search backend (default embedded)")
+    parser.add_argument("--memory-triples", type=int, default=None,
+                        help="GDI_HARVEST_MEMORY_TRIPLES for the harvest (default: the setting's default)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
-    parser.add_argument("--child", nargs=4, metavar=("URL", "SIZE", "PAGES", "BACKEND"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=5, metavar=("URL", "SIZE", "PAGES", "BACKEND", "MEMORY"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        url, size, pages, backend = args.child
-        print(json.dumps(child(url, int(size), int(pages), backend)))
+        url, size, pages, backend, memory = args.child
+        print(json.dumps(child(url, int(size), int(pages), backend, int(memory) if memory != "-" else None)))
         return
 
     from catalogue.demo.server import NodeServer
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = []
+    from catalogue.config import Settings
+
+    memory = args.memory_triples if args.memory_triples is not None else Settings().harvest_memory_triples
     print(f"Harvest benchmark — one node, Hydra-paged Turtle, {args.page_size} datasets per page, "
-          f"search backend {args.backend}")
+          f"search backend {args.backend}, GDI_HARVEST_MEMORY_TRIPLES={memory:,}")
     print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}")
     print(f"{'datasets':>9} {'pages':>6} {'MiB':>7} │ {'parse/s':>8} {'e2e/s':>7} {'ratio':>6} {'304 s':>6} │ "
           f"{'RSS before':>10} {'peak':>7} {'growth':>7}")
@@ -160,7 +168,9 @@ def main() -> None:
                 server.set(path, body, content_type="text/turtle")
             mib = sum(len(b) for b in documents.values()) / 2**20
             out = subprocess.run([sys.executable, __file__, "--child", server.url("/catalog.ttl"), str(size),
-                                  str(len(documents)), args.backend], capture_output=True, text=True, check=False)
+                                  str(len(documents)), args.backend,
+                                  str(args.memory_triples) if args.memory_triples is not None else "-"],
+                                 capture_output=True, text=True, check=False)
         if out.returncode != 0:
             print(out.stderr, file=sys.stderr)
             raise SystemExit(f"the harvest of {size} datasets failed")

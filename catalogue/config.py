@@ -45,6 +45,8 @@ class Settings:
     harvest_retries: int = 2  # extra attempts after a timeout, a broken connection or a 5xx, with backoff
     harvest_node_budget: float = 900.0  # seconds for a whole pass over one node (all its requests)
     harvest_workers: int = 4  # nodes harvested at the same time
+    # Triples of a node kept in memory while it is mapped (fast); a bigger node is mapped from disk.
+    harvest_memory_triples: int = 500_000
     harvest_scheduler: bool = False  # `serve` also harvests the nodes that are due, in the background
     allow_private_nodes: bool = False  # fetch nodes on loopback/private/link-local addresses (demo and tests)
     host: str = "127.0.0.1"
@@ -72,6 +74,7 @@ class Settings:
         "harvest_retries": "GDI_HARVEST_RETRIES",
         "harvest_node_budget": "GDI_HARVEST_NODE_BUDGET",
         "harvest_workers": "GDI_HARVEST_WORKERS",
+        "harvest_memory_triples": "GDI_HARVEST_MEMORY_TRIPLES",
         "harvest_scheduler": "GDI_HARVEST_SCHEDULER",
         "allow_private_nodes": "GDI_ALLOW_PRIVATE_NODES",
         "host": "GDI_HOST",

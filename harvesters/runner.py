@@ -20,7 +20,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,7 +43,18 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 MAX_PROBLEMS = 500  # per run; enough to act on, bounded so a broken node cannot flood the database
 ID_CHUNK = 500  # ids per IN (...) query
+APPLY_CHUNK = 1000  # datasets mapped and written to the database at a time
 HELD_TRIPLES = 2_000_000  # triples of not-modified pages kept in memory before they are staged anyway
+
+
+@dataclass
+class _ApplyState:
+    """What applying a pass chunk by chunk carries from one chunk to the next: ids, not records."""
+
+    mine: dict[str, str]  # dataset id -> content hash of this node's sources before the pass
+    now: datetime
+    seen: set[str] = field(default_factory=set)
+    reindex: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -163,7 +174,7 @@ class HarvestRunner:
             run_id = run.id
         summary = RunSummary(node=name, run_id=run_id)
         say(f"[{name}] harvesting {spec.url} ({spec.type})")
-        changed: list[tuple[DatasetRecord, list[str]]] = []
+        changed: list[str] = []
         try:
             changed, withdrawn_ids = self._harvest_into_stores(spec, summary, say, full=full,
                                                                previous_pages=previous_pages)
@@ -191,7 +202,7 @@ class HarvestRunner:
 
     # -------------------------------------------------------------------------------------------
     def _harvest_into_stores(self, spec: NodeSpec, summary: RunSummary, say: Progress, *, full: bool,
-                             previous_pages: int | None) -> tuple[list[tuple[DatasetRecord, list[str]]], list[str]]:
+                             previous_pages: int | None) -> tuple[list[str], list[str]]:
         cache = None if full else DocumentCache(self.settings.data_dir / "http-cache" / spec.name)
         harvester = harvester_class(spec.type)(self.settings, cache=cache)
         harvester.node_deadline = time.monotonic() + float(self.settings.harvest_node_budget)
@@ -230,11 +241,17 @@ class HarvestRunner:
             # One writer at a time from here: mapping, the graph swap, the database and (later) the index.
             with self._commit_lock:
                 subjects = dataset_subjects(staging.graph())
-                mapped = [map_dataset(staging.closure(subject), subject, ctx) for subject in subjects]
-                say(f"[{spec.name}] {summary.pages} page(s), {summary.triples} triples, {len(mapped)} dataset(s)")
+                say(f"[{spec.name}] {summary.pages} page(s), {summary.triples} triples, {len(subjects)} dataset(s)")
                 with self.db.session() as session:
-                    changed, withdrawn_ids, had = self._apply(session, spec, mapped, summary)
-                    if not mapped and had:
+                    state = self._start_apply(session, spec)
+                    # Mapped and applied a chunk at a time (one transaction): memory holds one chunk of
+                    # records, whatever the size of the node.
+                    for at in range(0, len(subjects), APPLY_CHUNK):
+                        mapped = [map_dataset(staging.closure(subject), subject, ctx)
+                                  for subject in subjects[at:at + APPLY_CHUNK]]
+                        self._apply(session, spec, mapped, summary, state)
+                    changed, withdrawn_ids, had = self._finish_apply(session, spec, summary, state)
+                    if not subjects and had:
                         raise HarvestError(
                             f"the catalogue at {spec.url} describes no dcat:Dataset ({summary.triples} triples "
                             f"read); the node's {had} earlier dataset(s) were kept. Check the node URL.")
@@ -250,26 +267,25 @@ class HarvestRunner:
             source.last_harvested = now
         return len(sources)
 
-    def _apply(self, session: Session, spec: NodeSpec, mapped: list[MappedDataset], summary: RunSummary
-               ) -> tuple[list[tuple[DatasetRecord, list[str]]], list[str], int]:
-        """Bring the database in line with one complete pass over a node.
+    @staticmethod
+    def _start_apply(session: Session, spec: NodeSpec) -> _ApplyState:
+        mine = dict(session.execute(select(DatasetSource.dataset_id, DatasetSource.content_hash)
+                                    .where(DatasetSource.node_name == spec.name)).all())
+        return _ApplyState(mine=mine, now=utcnow())
 
-        Returns the records to (re)index with the nodes that publish each, the ids to remove from the
-        index, and how many datasets the node published before this pass.
-        """
-        mine = {s.dataset_id: s for s in session.scalars(select(DatasetSource).where(DatasetSource.node_name
-                                                                                      == spec.name))}
-        wanted = {m.record.id for m in mapped if m.record is not None} | set(mine)
-        rows = _load_rows(session, wanted)
-        seen: set[str] = set()
-        reindex: set[str] = set()
-        records: dict[str, DatasetRecord] = {}  # the records just mapped, to index without a JSON round trip
+    def _apply(self, session: Session, spec: NodeSpec, mapped: list[MappedDataset], summary: RunSummary,
+               state: _ApplyState) -> None:
+        """Bring the database in line with one chunk of a complete pass over a node (see
+        :meth:`_finish_apply` for what the pass as a whole decides)."""
+        ids = {m.record.id for m in mapped if m.record is not None}
+        rows = _load_rows(session, ids)
+        sources = _load_sources(session, spec.name, ids & state.mine.keys())
+        seen, reindex, now = state.seen, state.reindex, state.now
         # Rows for datasets seen for the first time are inserted in bulk (a first harvest is all of them),
         # and unchanged ones only get their harvest time, in bulk too: the ORM's unit of work costs about
         # a millisecond per dataset otherwise.
         fresh: dict[str, list[dict]] = {"datasets": [], "facets": [], "sources": []}
         touched: list[str] = []
-        now = utcnow()
         for item in mapped:
             for problem in item.problems:
                 self._problem(summary, item.subject, problem)
@@ -287,9 +303,8 @@ class HarvestRunner:
             seen.add(record.id)
             data = record.to_dict()
             digest = record.content_hash(data)
-            records[record.id] = record
             row = rows.get(record.id)
-            source = mine.get(record.id)
+            source = sources.get(record.id)
             if row is None:
                 fresh["datasets"].append(_row_values(record, digest, data, spec.name, now))
                 fresh["facets"] += [{"dataset_id": record.id, "facet": f, "value": v} for f, v in facet_rows(record)]
@@ -298,7 +313,7 @@ class HarvestRunner:
                 summary.added += 1
                 reindex.add(record.id)
             elif row.status != "active":
-                row.node_name = spec.name  # new, or back after being withdrawn: this node is the primary
+                row.node_name = spec.name  # back after being withdrawn: this node is the primary
                 self._fill(row, record, digest, now, data)
                 if source is None:
                     source = DatasetSource(dataset_id=record.id, node_name=spec.name, first_seen=now)
@@ -347,26 +362,28 @@ class HarvestRunner:
             session.execute(update(DatasetSource).where(DatasetSource.node_name == spec.name,
                                                         DatasetSource.dataset_id.in_(chunk))
                             .values(last_harvested=now).execution_options(synchronize_session=False))
-        withdrawn_ids: list[str] = []
-        gone = [i for i in mine if i not in seen]
-        for dataset_id in gone:
-            outcome = self._drop_source(session, mine[dataset_id], rows.get(dataset_id), now)
-            if outcome == "withdrawn":
-                withdrawn_ids.append(dataset_id)
-            else:
-                reindex.add(dataset_id)
-        summary.withdrawn = len(gone)
         session.flush()
-        nodes = _source_nodes(session, reindex)
-        changed = []
-        for i in sorted(reindex):
-            row = rows.get(i)
-            if row is None:  # inserted above
-                changed.append((records[i], nodes.get(i, [spec.name])))
-            elif row.status == "active":
-                changed.append((records[i] if row.node_name == spec.name and i in records else row.record,
-                                nodes.get(i, [])))
-        return changed, withdrawn_ids, len(mine)
+        session.expunge_all()  # written to the transaction; the objects need not stay in memory
+
+    def _finish_apply(self, session: Session, spec: NodeSpec, summary: RunSummary, state: _ApplyState
+                      ) -> tuple[list[str], list[str], int]:
+        """Withdraw what the complete pass no longer contains. Returns the ids to (re)index, the ids to
+        remove from the index, and how many datasets the node published before this pass."""
+        gone = sorted(i for i in state.mine if i not in state.seen)
+        withdrawn_ids: list[str] = []
+        for at in range(0, len(gone), ID_CHUNK):
+            chunk = gone[at:at + ID_CHUNK]
+            rows = _load_rows(session, chunk)
+            for dataset_id, source in _load_sources(session, spec.name, chunk).items():
+                outcome = self._drop_source(session, source, rows.get(dataset_id), state.now)
+                if outcome == "withdrawn":
+                    withdrawn_ids.append(dataset_id)
+                else:
+                    state.reindex.add(dataset_id)
+            session.flush()
+            session.expunge_all()
+        summary.withdrawn = len(gone)
+        return sorted(state.reindex), withdrawn_ids, len(state.mine)
 
     @staticmethod
     def _drop_source(session: Session, source: DatasetSource, row: Dataset | None, now) -> str:
@@ -408,11 +425,23 @@ class HarvestRunner:
         row.last_harvested = now
         row.facets = [DatasetFacet(dataset_id=record.id, facet=f, value=v) for f, v in facet_rows(record)]
 
-    def _update_index(self, changed: list[tuple[DatasetRecord, list[str]]], withdrawn_ids: list[str]) -> None:
+    def _update_index(self, changed: list[str], withdrawn_ids: list[str]) -> None:
+        """Index the committed versions of ``changed``, read back from the database a chunk at a time."""
         if changed:
-            self.search.index(search_document(r, self.settings, self.vocab, nodes) for r, nodes in changed)
+            self.search.index(self._documents(changed))
         if withdrawn_ids:
             self.search.delete(withdrawn_ids)
+
+    def _documents(self, ids: list[str]) -> Iterator[SearchDocument]:
+        for at in range(0, len(ids), ID_CHUNK):
+            chunk = ids[at:at + ID_CHUNK]
+            with self.db.session() as session:
+                nodes = _source_nodes(session, chunk)
+                rows = session.execute(select(Dataset.id, Dataset.record_json)
+                                       .where(Dataset.id.in_(chunk), Dataset.status == "active")).all()
+            for dataset_id, raw in rows:
+                record = DatasetRecord.from_dict(json.loads(raw))
+                yield search_document(record, self.settings, self.vocab, nodes.get(dataset_id))
 
     @staticmethod
     def _problem(summary: RunSummary, subject: str | None, message: str) -> None:
@@ -452,6 +481,16 @@ def _row_values(record: DatasetRecord, digest: str, data: dict, node: str, now) 
             "individuals": record.number_of_unique_individuals, "records": record.number_of_records,
             "modified": record.modified or record.issued, "first_seen": now, "last_harvested": now,
             "withdrawn_at": None}
+
+
+def _load_sources(session: Session, node: str, ids: Iterable[str]) -> dict[str, DatasetSource]:
+    ids = sorted(ids)
+    out: dict[str, DatasetSource] = {}
+    for at in range(0, len(ids), ID_CHUNK):
+        chunk = ids[at:at + ID_CHUNK]
+        out.update((s.dataset_id, s) for s in session.scalars(
+            select(DatasetSource).where(DatasetSource.node_name == node, DatasetSource.dataset_id.in_(chunk))))
+    return out
 
 
 def _source_nodes(session: Session, ids: Iterable[str]) -> dict[str, list[str]]:

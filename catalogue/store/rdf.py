@@ -42,7 +42,7 @@ META_GRAPH = ox.NamedNode("urn:gdi:meta")
 CURRENT = ox.NamedNode("urn:gdi:currentGraph")
 
 
-MEMORY_QUADS = 1_500_000  # staged triples kept in memory for mapping (about 12,000 rich datasets)
+MEMORY_QUADS = 500_000  # default of GDI_HARVEST_MEMORY_TRIPLES: about 4,000 rich datasets, ~200 MiB
 WRITE_QUEUE = 4  # pages waiting for the disk writer before add() waits
 _ACTIVE: set[str] = set()  # nodes with a replacement under way in this process
 _ACTIVE_LOCK = threading.Lock()
@@ -141,8 +141,9 @@ class RdfStore(ABC):
 class OxigraphRdfStore(RdfStore):
     name = "oxigraph"
 
-    def __init__(self, path: Path, lock_wait: float = 5.0):
+    def __init__(self, path: Path, lock_wait: float = 5.0, memory_quads: int = MEMORY_QUADS):
         self.path = Path(path)
+        self.memory_quads = memory_quads
         self.lock_wait = lock_wait
         self._lock = threading.RLock()
         self._store: ox.Store | None = None
@@ -150,7 +151,7 @@ class OxigraphRdfStore(RdfStore):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OxigraphRdfStore:
-        return cls(settings.resolved_rdf_store_path)
+        return cls(settings.resolved_rdf_store_path, memory_quads=settings.harvest_memory_triples)
 
     @contextmanager
     def _open(self) -> Iterator[ox.Store]:
@@ -191,7 +192,7 @@ class OxigraphRdfStore(RdfStore):
                 if node in _ACTIVE:
                     raise Conflict(f"node {node!r} is already being harvested by this process")
                 _ACTIVE.add(node)
-            replacement = _OxigraphReplacement(store, node)
+            replacement = _OxigraphReplacement(store, node, self.memory_quads)
             try:
                 yield replacement
             finally:
@@ -246,12 +247,13 @@ class _OxigraphReplacement(GraphReplacement):
     """Pages go two ways as they arrive: to the new graph version on disk, written by a background
     thread (RocksDB's writes release the GIL, so they overlap with fetching and parsing the next
     page), and to an in-memory copy that mapping reads (about 15× faster than reading the disk store
-    back). A node larger than ``MEMORY_QUADS`` drops the copy and is mapped from disk, so memory stays
-    bounded whatever the number of pages."""
+    back). A node larger than ``memory_quads`` (GDI_HARVEST_MEMORY_TRIPLES) drops the copy and is mapped
+    from disk, so memory stays bounded whatever the number of pages."""
 
-    def __init__(self, store: ox.Store, node: str):
+    def __init__(self, store: ox.Store, node: str, memory_quads: int = MEMORY_QUADS):
         self.store = store
         self.node = node
+        self.memory_quads = memory_quads
         self.staging = ox.NamedNode(f"{_version_prefix(node)}{uuid.uuid4().hex}")
         self.done = False
         self.triples = 0
@@ -277,7 +279,7 @@ class _OxigraphReplacement(GraphReplacement):
         if not quads:
             return 0
         if self.memory is not None:
-            if self.triples + len(quads) > MEMORY_QUADS:
+            if self.triples + len(quads) > self.memory_quads:
                 self.memory = None  # too big to keep: map from disk
             else:
                 self.memory.extend(quads)

@@ -294,3 +294,27 @@ def test_old_database_is_upgraded_in_place(tmp_path, node_server):
         assert (run.status, run.withdrawn, run.unchanged) == ("success", 1, 1)
     finally:
         cat.close()
+
+
+def test_a_node_too_big_for_memory_is_mapped_from_disk_with_the_same_records(tmp_path, node_server):
+    """GDI_HARVEST_MEMORY_TRIPLES bounds the in-memory copy; above it, mapping reads the disk store."""
+    from catalogue.service import Catalogue
+    from tests.functional.conftest import make_settings
+
+    hydra = "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+    page2 = node_server.url("/p2.ttl")
+    node_server.set("/p1.ttl", PREFIXES + hydra + f'<{node_server.url("/p1.ttl")}> hydra:next <{page2}> .\n'
+                    + dataset_ttl("x", '"First cohort"@en', extra='; dct:publisher [ dct:title "Holder"@en ] '))
+    node_server.set("/p2.ttl", PREFIXES + dataset_ttl("y", '"Second cohort"@de'))
+    records = {}
+    for limit in (1_000_000, 5):  # everything in memory; then a copy dropped after the first page
+        cat = Catalogue(make_settings(tmp_path / f"d{limit}").with_overrides(harvest_memory_triples=limit))
+        try:
+            cat.add_node("n", node_server.url("/p1.ttl"), "DE")
+            [run] = cat.harvest(["n"])
+            assert (run.status, run.added) == ("success", 2), run.message
+            records[limit] = {r.id: {**r.to_dict(), "harvested": None}
+                              for r in cat.search(SearchQuery.parse("", size=10)).items}
+        finally:
+            cat.close()
+    assert records[5] == records[1_000_000] and len(records[5]) == 2
