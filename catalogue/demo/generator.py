@@ -7,9 +7,18 @@ N-Triples, in one document or in Hydra pages (``hydra:next`` IRIs for some nodes
 blank-node datasets, and the datatype variants seen in the wild (``xsd:integer`` next to
 ``xsd:nonNegativeInteger``, ``xsd:date`` next to ``xsd:dateTime``, byte sizes as ``xsd:decimal``).
 
+The federation runs every kind of node the catalogue harvests (``DemoNode.type``): DCAT catalogue documents,
+a FAIR Data Point (one Turtle document per resource), a SPARQL endpoint (``catalogue.demo.sparql`` over
+:func:`node_graph`) and a CKAN portal (ckanext-dcat's ``catalog.ttl``). Converting a node to another type
+keeps its datasets, records and counts, with one exception forced by the source type: an FDP's resource
+IRIs are the addresses of its documents (the harvester walks them), so its catalogue and dataset IRIs live
+under the served base URL instead of ``https://{name}.example.eu``. One Genome of Europe cohort is published
+by two nodes under the same IRI (:data:`CO_PUBLISHED`).
+
 Everything is derived from ``seed`` through ``random.Random(seed + stable hash of the node name)`` and
 serialised from a graph whose triples are inserted in sorted order, so the same seed gives byte-identical
-documents in every process (no ``now()``, no dependence on ``PYTHONHASHSEED``). All metadata are synthetic:
+documents in every process for the same base URL (no ``now()``, no dependence on ``PYTHONHASHSEED``; only
+Hydra page links and an FDP's IRIs contain the base URL). All metadata are synthetic:
 institution names are real GDI-style data holders, but no dataset, count or person described here exists.
 """
 
@@ -21,11 +30,11 @@ import math
 import random
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from catalogue.dcat.namespaces import (
@@ -48,7 +57,8 @@ from catalogue.dcat.namespaces import (
     XSD,
 )
 
-__all__ = ["DemoNode", "demo_nodes", "node_catalogue_url", "node_documents", "node_graph", "parse_document", "totals"]
+__all__ = ["CO_PUBLISHED", "DemoNode", "catalogue_totals", "demo_nodes", "fdp_base_url", "node_catalogue_url",
+           "node_documents", "node_graph", "node_url", "parse_document", "totals"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -1322,7 +1332,11 @@ class DemoNode:
     title: str  # English title of the node's catalogue
     format: str  # "turtle" | "xml" | "json-ld" | "nt": the serialisation the node publishes
     page_size: int | None  # None: one document; else Hydra paging with this many datasets per page
-    datasets: int  # number of datasets the node publishes (over all pages)
+    datasets: int  # number of datasets the node publishes (over all pages), co-published ones included
+    # How the node publishes: "dcat" (catalogue documents), "fdp" (a FAIR Data Point: one document per
+    # resource), "sparql" (a SPARQL 1.1 endpoint; ``format`` and ``page_size`` then go unused) or "ckan"
+    # (a CKAN site whose ckanext-dcat endpoint is ``catalog.ttl``; ``format`` must be "turtle").
+    type: str = "dcat"
 
 
 @dataclass(frozen=True)
@@ -1351,6 +1365,10 @@ class _Spec:
     weights: dict[str, float] = field(default_factory=dict)
     blank_last: bool = False  # publish the last dataset as a blank node (with a dct:identifier)
     pretty_xml: bool = True  # RDF/XML nodes: nested ("pretty") or flat rdf:Description output
+    type: str = "dcat"  # the node's source type (see DemoNode.type)
+    # Where the node's catalogue and dataset IRIs live, when not under its own domain (``_site``): a FAIR
+    # Data Point's IRIs are the addresses of its documents, so they live where the FDP is served.
+    iri_base: str | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -1406,7 +1424,7 @@ _SPECS: tuple[_Spec, ...] = (
         id_style="PFMG-{year}-{k:05d}", weights={"goe": 1.0, "cancer": 3.0, "rare": 4.0, "infect": 1.0, "pgx": 0.8},
     ),
     _Spec(
-        name="be-sciensano", country="BE", format="nt", page_size=None, base_count=16, paging="",
+        name="be-sciensano", country="BE", format="turtle", page_size=None, base_count=16, paging="", type="fdp",
         titles={"en": "Belgian Genomic Data Node (Sciensano)",
                 "nl": "Belgisch knooppunt voor genomische gegevens (Sciensano)",
                 "fr": "Nœud belge de données génomiques (Sciensano)"},
@@ -1475,7 +1493,8 @@ _SPECS: tuple[_Spec, ...] = (
         id_style="ISS-GEN-{year}-{k:04d}",
     ),
     _Spec(
-        name="nl-healthri", country="NL", format="turtle", page_size=12, base_count=44, paging="iri",
+        name="nl-healthri", country="NL", format="turtle", page_size=12, base_count=44, paging="literal",
+        type="ckan",  # Health-RI's national catalogue runs CKAN with ckanext-dcat
         titles={"en": "Health-RI – Dutch National Genomic Data Node",
                 "nl": "Health-RI – Nationaal knooppunt voor genomische data"},
         publisher=_org("health-ri", "Health-RI", "NonProfitOrganisation", nl="Health-RI"),
@@ -1490,7 +1509,7 @@ _SPECS: tuple[_Spec, ...] = (
         id_style="uuid",
     ),
     _Spec(
-        name="se-scilifelab", country="SE", format="json-ld", page_size=None, base_count=21, paging="",
+        name="se-scilifelab", country="SE", format="json-ld", page_size=None, base_count=21, paging="", type="sparql",
         titles={"en": "Swedish Genomic Data Node (SciLifeLab)", "sv": "Svensk nod för genomikdata (SciLifeLab)"},
         publisher=_org("scilifelab", "Science for Life Laboratory (SciLifeLab)",
                        sv="Science for Life Laboratory (SciLifeLab)"),
@@ -1643,36 +1662,55 @@ def _rng(seed: int, name: str) -> random.Random:
     return random.Random(seed + _stable_hash(name))
 
 
-def demo_nodes(seed: int = 2026) -> list[DemoNode]:
-    """The demo federation: 18 national nodes in 18 countries, four serialisations, five of them paged.
+# Datasets published by two nodes: co-publisher -> the node whose first dataset (its Genome of Europe cohort) it
+# lists too, under the same IRI and with the same description: the Swedish node's SPARQL endpoint also holds
+# the Danish GoE cohort. The harvest makes it one dataset with two sources (the description of the node
+# harvested first is shown, the other listed under "Also published by"); each node's own figures count it.
+CO_PUBLISHED: dict[str, str] = {"se-scilifelab": "dk-ngc"}
+NODE_TYPES = ("dcat", "fdp", "sparql", "ckan")
 
-    Dataset counts vary a little with ``seed`` (within 8–45) so that a different seed is a different
-    federation, while names, formats and paging stay fixed for the portal's screenshots and docs.
+
+def _own_count(spec: _Spec, seed: int) -> int:
+    """How many datasets of its own a known node publishes under ``seed``."""
+    rng = _rng(seed, "count:" + spec.name)
+    return min(45, max(8, spec.base_count + rng.randint(-2, 2)))
+
+
+def demo_nodes(seed: int = 2026) -> list[DemoNode]:
+    """The demo federation: 18 national nodes in 18 countries, four source types, four serialisations.
+
+    Fifteen are plain DCAT nodes (five of them paged); ``be-sciensano`` is a FAIR Data Point,
+    ``se-scilifelab`` a SPARQL endpoint and ``nl-healthri`` a CKAN portal (see :data:`CO_PUBLISHED` for
+    the dataset two nodes share). Dataset counts vary a little with ``seed`` (own datasets within 8–45)
+    so that a different seed is a different federation, while names, types, formats and paging stay fixed
+    for the portal's screenshots and docs.
     """
     nodes = []
     for spec in _SPECS:
-        rng = _rng(seed, "count:" + spec.name)
-        count = min(45, max(8, spec.base_count + rng.randint(-2, 2)))
+        count = _own_count(spec, seed) + (spec.name in CO_PUBLISHED)
         nodes.append(DemoNode(name=spec.name, country=spec.country, title=spec.titles["en"], format=spec.format,
-                              page_size=spec.page_size, datasets=count))
+                              page_size=spec.page_size, datasets=count, type=spec.type))
     return nodes
 
 
 def _spec_for(node: DemoNode) -> _Spec:
     """The generator's knowledge of ``node``; a node we do not know (a test's own) gets a plain generic one."""
+    if node.type not in NODE_TYPES:
+        raise ValueError(f"unknown demo node type {node.type!r}; expected one of {list(NODE_TYPES)}")
     known = _SPEC_BY_NAME.get(node.name)
     if known is not None:
-        if (known.format, known.page_size, known.country) == (node.format, node.page_size, node.country):
+        if (known.format, known.page_size, known.country, known.type) == (node.format, node.page_size,
+                                                                            node.country, node.type):
             return known
         return _Spec(**{**known.__dict__, "format": node.format, "page_size": node.page_size,
-                        "country": node.country, "paging": known.paging or "iri"})
+                        "country": node.country, "paging": known.paging or "iri", "type": node.type})
     country = node.country.upper()
     return _Spec(
         name=node.name, country=country, titles={"en": node.title}, format=node.format, page_size=node.page_size,
         base_count=node.datasets, paging="literal" if _stable_hash(node.name) % 2 else "iri",
         publisher=_org("publisher", node.title), holders=(), hdab=_hdab(f"Health Data Access Body ({country})"),
         cities=(_city("Capital region"), _city("Northern region"), _city("Southern region")),
-        id_style=f"{country}-DEMO-{{k:05d}}",
+        id_style=f"{country}-DEMO-{{k:05d}}", type=node.type,
     )
 
 
@@ -2065,7 +2103,7 @@ def _shared_triples(spec: _Spec) -> list[Triple]:
 
 
 def _catalogue_uri(spec: _Spec) -> URIRef:
-    return URIRef(f"{_site(spec)}/catalog")
+    return URIRef(f"{spec.iri_base or _site(spec)}/catalog")
 
 
 def _catalogue_triples(spec: _Spec, seed: int) -> list[Triple]:
@@ -2096,7 +2134,7 @@ def _catalogue_triples(spec: _Spec, seed: int) -> list[Triple]:
 def _dataset_subject(spec: _Spec, ds: _Dataset) -> Node:
     if ds.blank:
         return _bnode(spec.name, "dataset", ds.identifier)
-    return URIRef(f"{_site(spec)}/dataset/{ds.identifier}")
+    return URIRef(f"{spec.iri_base or _site(spec)}/dataset/{ds.identifier}")
 
 
 def _description(lang: str, ds: _Dataset) -> str:
@@ -2117,8 +2155,12 @@ def _coverage(lang: str, ds: _Dataset) -> str:
             f"{ds.min_age}–{ds.max_age} {_t(lang, 'label.years')}.")
 
 
-def _dataset_triples(spec: _Spec, ds: _Dataset) -> list[Triple]:
-    """The dataset and everything it alone links to (distributions, contact point, purpose, period...)."""
+def _dataset_triples(spec: _Spec, ds: _Dataset, distributions: bool = True) -> list[Triple]:
+    """The dataset and everything it alone links to (distributions, contact point, purpose, period...).
+
+    ``distributions=False`` leaves the distributions' own descriptions out (the links stay), for a FAIR
+    Data Point, which serves each distribution as a document of its own.
+    """
     s = _dataset_subject(spec, ds)
     site = _site(spec)
     key = (spec.name, ds.identifier)
@@ -2184,7 +2226,7 @@ def _dataset_triples(spec: _Spec, ds: _Dataset) -> list[Triple]:
                     _t(lang, f"sub.{ds.subtype}")]
         out += [(s, DCAT.keyword, Literal(word.strip(), lang=lang)) for word in keywords]
     for d in ds.distributions:
-        out += _distribution_triples(spec, ds, s, d)
+        out += _distribution_triples(spec, ds, s, d) if distributions else _distribution_triples(spec, ds, s, d)[:1]
     return out
 
 
@@ -2289,8 +2331,24 @@ def _sort_xml_namespaces(text: str) -> str:
 
 
 def node_catalogue_url(node: DemoNode, base_url: str) -> str:
-    """Where the node's catalogue (its first page) is served: ``{base_url}/{name}/catalog.{ext}``."""
+    """Where a DCAT or CKAN node's catalogue (its first page) is served: ``{base_url}/{name}/catalog.{ext}``."""
     return base_url.rstrip("/") + _page_path(node, 1)
+
+
+def node_url(node: DemoNode, base_url: str) -> str:
+    """The URL to register the node with, as its type expects it (see ``gdi-catalogue nodes add --url``).
+
+    dcat: the catalogue document; fdp: the FAIR Data Point root; sparql: the query endpoint; ckan: the
+    site root (the harvester finds ``catalog.ttl`` there).
+    """
+    base = base_url.rstrip("/")
+    if node.type == "fdp":
+        return fdp_base_url(node, base) + "/"
+    if node.type == "sparql":
+        return f"{base}/{node.name}/sparql"
+    if node.type == "ckan":
+        return f"{base}/{node.name}/"
+    return node_catalogue_url(node, base)
 
 
 def _page_path(node: DemoNode, page: int) -> str:
@@ -2324,13 +2382,33 @@ def _hydra_triples(node: DemoNode, spec: _Spec, base_url: str, page: int, pages:
     return out
 
 
-def _node_parts(node: DemoNode, seed: int) -> tuple[_Spec, list[Triple], list[tuple[Node, list[Triple]]]]:
+def _node_spec(node: DemoNode, base_url: str) -> _Spec:
+    spec = _spec_for(node)
+    if node.type == "fdp":
+        return replace(spec, iri_base=fdp_base_url(node, base_url))
+    return spec
+
+
+def _co_published(node: DemoNode, seed: int) -> list[tuple[Node, list[Triple]]]:
+    """Datasets ``node`` lists that another node publishes: the owner's description, organisations included."""
+    owner = _SPEC_BY_NAME.get(CO_PUBLISHED.get(node.name, ""))
+    if owner is None:
+        return []
+    ds = _plan(owner, _own_count(owner, seed), seed)[0]
+    triples = _dataset_triples(owner, ds) + _org_triples(owner, ds.publisher) + _org_triples(owner, owner.hdab)
+    return [(_dataset_subject(owner, ds), triples)]
+
+
+def _node_parts(node: DemoNode, seed: int, base_url: str
+                ) -> tuple[_Spec, list[Triple], list[tuple[Node, list[Triple]]]]:
     if node.format not in FORMATS:
         raise ValueError(f"unknown demo format {node.format!r}; expected one of {sorted(FORMATS)}")
-    spec = _spec_for(node)
+    spec = _node_spec(node, base_url)
     catalogue = _catalogue_triples(spec, seed) + _shared_triples(spec)
-    datasets = [(_dataset_subject(spec, ds), _dataset_triples(spec, ds)) for ds in _plan(spec, node.datasets, seed)]
-    return spec, catalogue, datasets
+    shared = _co_published(node, seed)
+    own = _plan(spec, max(0, node.datasets - len(shared)), seed)
+    datasets = [(_dataset_subject(spec, ds), _dataset_triples(spec, ds)) for ds in own]
+    return spec, catalogue, datasets + shared
 
 
 def _page_triples(spec: _Spec, catalogue: list[Triple], datasets: Sequence[tuple[Node, list[Triple]]]
@@ -2344,22 +2422,39 @@ def _page_triples(spec: _Spec, catalogue: list[Triple], datasets: Sequence[tuple
 
 
 def node_graph(node: DemoNode, base_url: str, seed: int = 2026) -> Graph:
-    """The node's whole catalogue in one graph (all pages' datasets, no paging triples).
+    """The node's whole catalogue in one graph (all pages' or documents' triples, no paging triples).
 
-    ``base_url`` is accepted for symmetry with :func:`node_documents`; the catalogue's own IRIs live under
-    the node's domain (``https://{name}.example.eu``), so the graph does not depend on where it is served.
+    This is also what a SPARQL node's endpoint holds. The IRIs of a DCAT, CKAN or SPARQL node live under
+    the node's domain (``https://{name}.example.eu``), so its graph does not depend on ``base_url``; a FAIR
+    Data Point's resource IRIs are the addresses of its documents (:func:`fdp_base_url`), so its do.
     """
-    spec, catalogue, datasets = _node_parts(node, seed)
+    if node.type == "fdp":
+        return _graph(t for triples in _fdp_triples(node, base_url, seed).values() for t in triples)
+    spec, catalogue, datasets = _node_parts(node, seed, base_url)
     return _graph(_page_triples(spec, catalogue, datasets))
 
 
 def node_documents(node: DemoNode, base_url: str, seed: int = 2026) -> dict[str, tuple[str, bytes]]:
-    """What the node serves: path (with query string) -> (content type, body).
+    """What the node serves as static documents: path (with query string) -> (content type, body).
 
-    The first document is at ``/{name}/catalog.{ext}``; a paged node's later pages at ``...?page=N``. Each page
-    holds the catalogue, its share of datasets with all their descriptions, and the Hydra paging node.
+    DCAT and CKAN nodes: the first document is at ``/{name}/catalog.{ext}``, a paged node's later pages at
+    ``...?page=N``; each page holds the catalogue, its share of datasets with all their descriptions, and
+    the Hydra paging node. FAIR Data Points: one document per resource (:func:`fdp_base_url`). SPARQL
+    nodes serve no documents: their endpoint answers queries over :func:`node_graph`
+    (``catalogue.demo.sparql``).
     """
-    spec, catalogue, datasets = _node_parts(node, seed)
+    if node.type == "sparql":
+        _node_parts(node, seed, base_url)  # still refuse what the node could not be
+        return {}
+    if node.type == "ckan" and node.format != "turtle":
+        raise ValueError(f"a CKAN demo node serves ckanext-dcat's catalog.ttl, so its format must be turtle, "
+                         f"not {node.format!r}")
+    if node.type == "fdp":
+        content_type, prefix = FORMATS[node.format][1], base_url.rstrip("/")
+        spec = _node_spec(node, base_url)
+        return {url[len(prefix):]: (content_type, _serialise(_graph(triples), node.format, spec.pretty_xml))
+                for url, triples in _fdp_triples(node, base_url, seed).items()}
+    spec, catalogue, datasets = _node_parts(node, seed, base_url)
     content_type = FORMATS[node.format][1]
     if not node.page_size:
         body = _serialise(_graph(_page_triples(spec, catalogue, datasets)), node.format, spec.pretty_xml)
@@ -2374,6 +2469,55 @@ def node_documents(node: DemoNode, base_url: str, seed: int = 2026) -> dict[str,
     return out
 
 
+# FAIR Data Point ---------------------------------------------------------------------------------------------------
+
+FDP_O = Namespace("https://w3id.org/fdp/fdp-o#")
+FDP_SPEC = "https://specs.fairdatapoint.org/fdp-specs-v1.2.html"
+
+
+def fdp_base_url(node: DemoNode, base_url: str) -> str:
+    """Where an FDP node's resources live; its root (the node URL to register) is this plus ``/``."""
+    return f"{base_url.rstrip('/')}/{node.name}/fdp"
+
+
+def _fdp_triples(node: DemoNode, base_url: str, seed: int) -> dict[str, list[Triple]]:
+    """Document URL -> its triples: the root, the catalogue, one per dataset and one per distribution.
+
+    Laid out as the FDP reference implementation serves it: the root names its catalogue with
+    ``fdp-o:metadataCatalog``, the catalogue its datasets with ``dcat:dataset``, a dataset its
+    distributions with ``dcat:distribution``, and every one of those IRIs is the URL of the resource's
+    own document. Organisations stay under the node's domain (they are named, never fetched). A
+    blank-node dataset has no address, so the catalogue document describes it in place.
+    """
+    spec, catalogue, _ = _node_parts(node, seed, base_url)
+    if node.name in CO_PUBLISHED:
+        raise ValueError(f"{node.name} lists another node's dataset, which a FAIR Data Point cannot serve "
+                         "(its dataset IRIs are the addresses of its own documents)")
+    root, c = URIRef(fdp_base_url(node, base_url) + "/"), _catalogue_uri(spec)
+    root_doc: list[Triple] = [
+        (root, RDF.type, FDP_O.FAIRDataPoint), (root, RDF.type, FDP_O.MetadataService),
+        (root, RDF.type, DCAT.DataService), (root, RDF.type, DCAT.Resource),
+        (root, DCT.title, Literal(f"{spec.titles['en']} – FAIR Data Point", lang="en")),
+        (root, DCT.publisher, _org_uri(spec, spec.publisher)),
+        (root, DCAT.endpointURL, root),
+        (root, FDP_O.conformsToFdpSpec, URIRef(FDP_SPEC)),
+        (root, FDP_O.metadataCatalog, c),
+        *_org_triples(spec, spec.publisher),
+    ]
+    out: dict[str, list[Triple]] = {str(root): root_doc, str(c): catalogue + [(c, DCT.isPartOf, root)]}
+    for ds in _plan(spec, node.datasets, seed):
+        s = _dataset_subject(spec, ds)
+        out[str(c)].append((c, DCAT.dataset, s))
+        if ds.blank:
+            out[str(c)] += _dataset_triples(spec, ds)
+            continue
+        out[str(s)] = _dataset_triples(spec, ds, distributions=False)
+        for d in ds.distributions:
+            link, *own = _distribution_triples(spec, ds, s, d)
+            out[str(link[2])] = own
+    return out
+
+
 def parse_document(body: bytes, fmt: str, base_url: str = "") -> Graph:
     """Parse one generated document with the parser matching its format (helper for tests and totals)."""
     g = Graph()
@@ -2381,29 +2525,76 @@ def parse_document(body: bytes, fmt: str, base_url: str = "") -> Graph:
     return g
 
 
+# Oracle for tests --------------------------------------------------------------------------------------------------
+
 _TOTALS_QUERY = """
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX healthdcatap: <http://healthdataportal.eu/ns/health#>
-SELECT ?dataset (SAMPLE(?n) AS ?individuals) WHERE {
+SELECT ?dataset (SAMPLE(?n) AS ?individuals) (SAMPLE(?spatial) AS ?country) WHERE {
   ?dataset a dcat:Dataset .
   OPTIONAL { ?dataset healthdcatap:numberOfUniqueIndividuals ?n }
+  OPTIONAL { ?dataset dct:spatial ?spatial }
 } GROUP BY ?dataset
 """
+_ALPHA2 = {alpha3: alpha2 for alpha2, alpha3 in ALPHA3.items() if alpha2 != "EL"}
+
+
+def _served_datasets(node: DemoNode, seed: int, base_url: str) -> dict[str, tuple[int, str | None]]:
+    """Dataset key (its IRI, or a node-scoped blank-node label) -> (individuals, ISO alpha-2 country).
+
+    Read from what the node serves: its documents parsed one by one, or, for a SPARQL node, the graph
+    its endpoint holds.
+    """
+    if node.type == "sparql":
+        graphs: Iterable[Graph] = [node_graph(node, base_url, seed)]
+    else:
+        graphs = (parse_document(body, node.format, base_url)
+                  for _, body in node_documents(node, base_url, seed).values())
+    out: dict[str, tuple[int, str | None]] = {}
+    for g in graphs:
+        for row in g.query(_TOTALS_QUERY):
+            key = str(row.dataset) if isinstance(row.dataset, URIRef) else f"_:{node.name}:{row.dataset}"
+            individuals = int(str(row.individuals)) if row.individuals is not None else 0
+            country = _ALPHA2.get(str(row.country).rsplit("/", 1)[-1]) if row.country is not None else None
+            out[key] = (individuals, country)
+    return out
 
 
 def totals(nodes: Sequence[DemoNode], seed: int = 2026, base_url: str = "http://demo.invalid"
            ) -> dict[str, dict[str, int]]:
     """Per node, ``{"datasets": n, "individuals": sum of numberOfUniqueIndividuals}``.
 
-    An oracle for tests: it parses the node's served documents (every page) and queries the RDF with SPARQL,
-    so it checks what a harvester would see rather than restating the generator's own numbers.
+    An oracle for tests: it parses what the node serves (every page or document; a SPARQL node's store)
+    and queries the RDF with SPARQL, so it checks what a harvester would see rather than restating the
+    generator's own numbers. A dataset two nodes publish (:data:`CO_PUBLISHED`) counts for both here, as
+    it does in per-node figures; :func:`catalogue_totals` counts it once.
     """
     out: dict[str, dict[str, int]] = {}
     for node in nodes:
-        count = individuals = 0
-        for body in (b for _, b in node_documents(node, base_url, seed).values()):
-            for row in parse_document(body, node.format, base_url).query(_TOTALS_QUERY):
-                count += 1
-                individuals += int(str(row.individuals)) if row.individuals is not None else 0
-        out[node.name] = {"datasets": count, "individuals": individuals}
+        served = _served_datasets(node, seed, base_url)
+        out[node.name] = {"datasets": len(served), "individuals": sum(n for n, _ in served.values())}
     return out
+
+
+def catalogue_totals(nodes: Sequence[DemoNode], seed: int = 2026, base_url: str = "http://demo.invalid"
+                     ) -> dict[str, Any]:
+    """The federation as one catalogue: every dataset once (same IRI from two nodes is one dataset).
+
+    ``{"datasets": n, "individuals": sum, "by_country": {alpha-2: individuals}, "shared": {iri: [node
+    names]}}``, the country being the dataset's ``dct:spatial``, as the catalogue's country breakdown
+    reads it. Blank-node datasets are never the same dataset across nodes.
+    """
+    merged: dict[str, tuple[int, str | None]] = {}
+    publishers: dict[str, list[str]] = {}
+    for node in nodes:
+        for key, value in _served_datasets(node, seed, base_url).items():
+            merged[key] = value
+            publishers.setdefault(key, []).append(node.name)
+    by_country: dict[str, int] = {}
+    for individuals, country in merged.values():
+        if country is not None:
+            by_country[country] = by_country.get(country, 0) + individuals
+    return {"datasets": len(merged), "individuals": sum(n for n, _ in merged.values()),
+            "by_country": by_country,
+            "shared": {key: names for key, names in sorted(publishers.items()) if len(names) > 1}}

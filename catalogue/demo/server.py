@@ -66,6 +66,7 @@ class NodeServer:
         # well-configured node does; ``conditional=False`` plays a node that does neither.
         self.conditional = conditional
         self._routes: dict[str, _Document | Handler] = {}
+        self._query_routes: dict[str, Handler] = {}  # path -> handler for that path with any query string
         self._requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
         self._httpd: _Server | None = None
@@ -126,19 +127,27 @@ class NodeServer:
             self._routes[_normalise(path)] = _Document(data, content_type, status, dict(headers or {}))
         return self.url(path)
 
-    def set_handler(self, path: str, fn: Handler) -> str:
-        """Let ``fn(request_handler)`` write the whole response (slow, truncated or odd replies)."""
+    def set_handler(self, path: str, fn: Handler, *, any_query: bool = False) -> str:
+        """Let ``fn(request_handler)`` write the whole response (slow, truncated or odd replies).
+
+        ``any_query=True`` also hands it ``path?anything`` (a service reading its own parameters, such as a
+        SPARQL endpoint's ``?query=``) unless a route for that exact path and query exists.
+        """
         with self._lock:
             self._routes[_normalise(path)] = fn
+            if any_query:
+                self._query_routes[_normalise(path)] = fn
         return self.url(path)
 
     def remove(self, path: str) -> None:
         with self._lock:
             self._routes.pop(_normalise(path), None)
+            self._query_routes.pop(_normalise(path), None)
 
     def clear(self) -> None:
         with self._lock:
             self._routes.clear()
+            self._query_routes.clear()
             self._requests.clear()
 
     @property
@@ -152,6 +161,8 @@ class NodeServer:
         with self._lock:
             self._requests.append((handler.command, handler.path, dict(handler.headers.items())))
             route = self._routes.get(handler.path)
+            if route is None and "?" in handler.path:
+                route = self._query_routes.get(handler.path.split("?", 1)[0])
         try:
             if route is None:
                 self._not_found(handler)

@@ -150,6 +150,8 @@ def _serve(app: Flask, host: str | None, port: int | None) -> None:
 @click.option("--no-serve", is_flag=True, help="Harvest the demo nodes and exit.")
 def demo_cmd(host, port, seed, no_serve):
     """Start synthetic national nodes on 127.0.0.1, harvest them and serve the portal."""
+    from collections import Counter
+
     from catalogue.demo.run import start_demo_nodes
 
     cat = _cat()
@@ -157,8 +159,12 @@ def demo_cmd(host, port, seed, no_serve):
         # The demo's nodes are ours, on 127.0.0.1: the SSRF policy is for other people's nodes.
         cat.settings = cat.settings.with_overrides(allow_private_nodes=True)
         click.echo("demo: harvesting its own nodes on 127.0.0.1 (GDI_ALLOW_PRIVATE_NODES=true for this run)", err=True)
-    server, nodes = start_demo_nodes(cat, seed=seed)
-    click.echo(f"{len(nodes)} demo national nodes serving at {server.base_url}", err=True)
+    # The nodes listen next to the portal (port + 1), the same on every start: see start_demo_nodes.
+    portal_port = port or cat.settings.port
+    server, nodes = start_demo_nodes(cat, seed=seed, port=portal_port + 1 if portal_port < 65535 else 0)
+    kinds = Counter(n.type for n in nodes)
+    click.echo(f"{len(nodes)} demo national nodes serving at {server.base_url} "
+               f"({', '.join(f'{count} {kind}' for kind, count in sorted(kinds.items()))})", err=True)
     summaries = cat.harvest([n.name for n in nodes], progress=lambda m: click.echo(m, err=True))
     print_summary(summaries)
     if no_serve:

@@ -49,15 +49,15 @@ def demo_server():
 
 @pytest.fixture(scope="session")
 def federation(tmp_path_factory, demo_server):
-    """The whole demo federation harvested once into its own data directory; read-only for tests."""
-    from catalogue.demo.generator import node_catalogue_url
+    """The whole demo federation (every node type) harvested once into its own data directory; read-only for tests."""
+    from catalogue.demo.generator import node_url
 
     server, nodes = demo_server
     app = create_app(make_settings(tmp_path_factory.mktemp("federation")))
     app.config.update(TESTING=True)
     cat = app.extensions["gdi_catalogue"]
-    for node in nodes:
-        cat.add_node(node.name, node_catalogue_url(node, server.base_url), node.country, "dcat", node.title)
+    for node in nodes:  # each with its own source type (dcat, fdp, sparql, ckan) and the URL that type expects
+        cat.add_node(node.name, node_url(node, server.base_url), node.country, node.type, node.title)
     summaries = cat.harvest()
     assert all(not s.failed for s in summaries), [s.message for s in summaries if s.failed]
     yield app, nodes, summaries

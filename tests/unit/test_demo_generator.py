@@ -7,9 +7,11 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,14 +29,22 @@ from catalogue.dcat.namespaces import (
 )
 from catalogue.dcat.profile import MappingContext, map_datasets
 from catalogue.demo.generator import (
+    CO_PUBLISHED,
+    FDP_O,
     DemoNode,
+    catalogue_totals,
     demo_nodes,
+    fdp_base_url,
     node_catalogue_url,
     node_documents,
     node_graph,
+    node_url,
     parse_document,
     totals,
 )
+from catalogue.demo.run import serve_demo_nodes
+from catalogue.demo.server import NodeServer
+from catalogue.demo.sparql import SparqlEndpoint, negotiate
 from catalogue.vocab import get_vocabularies
 
 SEED = 2026
@@ -78,10 +88,12 @@ def _datasets(g: Graph) -> list:
 # Determinism -------------------------------------------------------------------------------------------------------
 
 
-def test_same_seed_gives_byte_identical_documents(nodes, documents):
+def test_same_seed_gives_byte_identical_documents(nodes, documents, graphs):
     again = {n.name: node_documents(n, BASE, SEED) for n in demo_nodes(SEED)}
     assert again == documents
     assert demo_nodes(SEED) == nodes
+    for n in (n for n in nodes if n.type == "sparql"):  # what the endpoint is loaded with
+        assert node_graph(n, BASE, SEED).serialize(format="nt") == graphs[n.name].serialize(format="nt")
 
 
 def test_documents_do_not_depend_on_the_process_hash_seed(nodes, documents):
@@ -98,10 +110,13 @@ def test_documents_do_not_depend_on_the_process_hash_seed(nodes, documents):
     assert len(digests) == 1
 
 
-def test_a_different_seed_gives_different_documents(documents):
+def test_a_different_seed_gives_different_documents(nodes, documents, graphs):
     other = {n.name: node_documents(n, BASE, SEED + 1) for n in demo_nodes(SEED + 1)}
     assert other.keys() == documents.keys()
-    assert all(other[name] != documents[name] for name in documents)
+    assert all(other[n.name] != documents[n.name] for n in nodes if n.type != "sparql")
+    for n in (n for n in nodes if n.type == "sparql"):
+        assert documents[n.name] == {}  # an endpoint, not documents
+        assert set(node_graph(n, BASE, SEED + 1)) != set(graphs[n.name])
 
 
 def test_base_url_only_changes_the_paging_links(nodes):
@@ -113,6 +128,24 @@ def test_base_url_only_changes_the_paging_links(nodes):
 
 
 # Federation shape --------------------------------------------------------------------------------------------------
+
+
+def test_node_types_and_their_urls(nodes):
+    types = Counter(n.type for n in nodes)
+    assert types == {"dcat": len(nodes) - 3, "fdp": 1, "sparql": 1, "ckan": 1}
+    by_type = {n.type: n for n in nodes}
+    assert by_type["fdp"].country in ("NL", "BE") and by_type["ckan"].format == "turtle"
+    assert node_url(by_type["fdp"], BASE) == f"{BASE}/{by_type['fdp'].name}/fdp/"
+    assert node_url(by_type["sparql"], BASE + "/") == f"{BASE}/{by_type['sparql'].name}/sparql"
+    ckan = by_type["ckan"]
+    assert node_url(ckan, BASE) == f"{BASE}/{ckan.name}/"
+    assert node_catalogue_url(ckan, BASE) == node_url(ckan, BASE) + "catalog.ttl"  # ckanext-dcat's endpoint
+    for n in (n for n in nodes if n.type == "dcat"):
+        assert node_url(n, BASE) == node_catalogue_url(n, BASE)
+    with pytest.raises(ValueError):
+        node_documents(DemoNode("zz", "MT", "Z", "turtle", None, 8, type="oai-pmh"), BASE, SEED)
+    with pytest.raises(ValueError):  # a CKAN portal's catalog.ttl is Turtle
+        node_documents(DemoNode("zz", "MT", "Z", "xml", None, 8, type="ckan"), BASE, SEED)
 
 
 def test_federation_shape(nodes):
@@ -131,7 +164,7 @@ def test_federation_shape(nodes):
 def test_document_paths_and_content_types(nodes, documents):
     types = {"turtle": "text/turtle", "xml": "application/rdf+xml", "json-ld": "application/ld+json",
              "nt": "application/n-triples"}
-    for n in nodes:
+    for n in (n for n in nodes if n.type in ("dcat", "ckan")):
         first = f"/{n.name}/catalog.{EXTENSIONS[n.format]}"
         paths = list(documents[n.name])
         assert paths[0] == first
@@ -145,7 +178,7 @@ def test_document_paths_and_content_types(nodes, documents):
 
 
 def test_every_document_parses_with_its_format_parser(nodes, parsed):
-    for n in nodes:
+    for n in (n for n in nodes if n.type in ("dcat", "ckan")):
         for path, g in parsed[n.name].items():
             assert len(g) > 100, (n.name, path)
             assert len(list(g.subjects(RDF.type, DCAT.Catalog))) == 1
@@ -226,7 +259,7 @@ def test_paged_nodes_chain_through_every_page(nodes, documents, parsed):
 
 
 def test_pages_split_the_whole_catalogue(nodes, parsed, graphs):
-    for n in nodes:
+    for n in (n for n in nodes if n.type in ("dcat", "ckan")):
         paged_ids = set()
         for g in parsed[n.name].values():
             catalogue = next(g.subjects(RDF.type, DCAT.Catalog))
@@ -275,10 +308,14 @@ def test_blank_node_datasets(graphs):
     assert 2 <= len(blank) <= 3
     for name, d in blank:
         assert graphs[name].value(d, DCT.identifier) is not None
-    named = [d for g in graphs.values() for d in _datasets(g) if isinstance(d, URIRef)]
-    for d in named:
-        host = urlsplit(str(d)).hostname
-        assert host.endswith(".example.eu") and "127.0.0.1" not in str(d)
+    fdp = {n.name for n in demo_nodes(SEED) if n.type == "fdp"}
+    named = [(name, d) for name, g in graphs.items() for d in _datasets(g) if isinstance(d, URIRef)]
+    for name, d in named:
+        if name in fdp:  # an FDP's IRIs are the addresses of its documents
+            assert str(d).startswith(f"{BASE}/{name}/fdp/dataset/")
+        else:
+            host = urlsplit(str(d)).hostname
+            assert host.endswith(".example.eu") and "127.0.0.1" not in str(d)
 
 
 def test_health_categories_exist_in_the_r8_vocabulary(graphs):
@@ -303,6 +340,9 @@ def test_controlled_values_are_in_the_vendored_vocabularies(graphs):
 
 def test_every_dataset_maps_to_a_full_record_without_problems(nodes, graphs):
     vocab = get_vocabularies()
+    country = {n.name: n.country for n in nodes}
+    shared = {str(d) for name, owner in CO_PUBLISHED.items() for d in _datasets(graphs[name])
+              if str(d).startswith(f"https://{owner}.")}
     for n in nodes:
         ctx = MappingContext(node=n.name, node_country=n.country, harvested="2026-01-01T00:00:00Z",
                              country_code=vocab.country_code)
@@ -312,7 +352,8 @@ def test_every_dataset_maps_to_a_full_record_without_problems(nodes, graphs):
             r = m.record
             assert m.error is None and not m.problems, (n.name, m.subject, m.error, m.problems)
             assert r.title and r.description and r.keywords and r.population_coverage
-            assert r.countries == [n.country]
+            owner = next(iter(CO_PUBLISHED.values())) if r.iri in shared else n.name
+            assert r.countries == [country[owner]]
             assert r.themes and r.health_categories and r.health_themes and r.languages
             assert r.access_rights.startswith(ACCESS_RIGHT_NAL)
             assert r.publisher.name and r.publisher.email and r.publisher.url
@@ -364,3 +405,143 @@ def test_unknown_node_gets_a_generic_catalogue():
     assert totals([node], SEED)["xx-test"]["datasets"] == 7
     with pytest.raises(ValueError):
         node_documents(DemoNode("yy", "MT", "Y", "rdfa", None, 8), BASE, SEED)
+
+
+# Node types --------------------------------------------------------------------------------------------------------
+
+
+def test_fdp_node_is_a_walk_from_its_root_through_every_document(nodes, documents, graphs):
+    """Root -> catalogue -> datasets -> distributions, each IRI the URL of its own Turtle document."""
+    n = next(n for n in nodes if n.type == "fdp")
+    docs = documents[n.name]
+    assert {ct for ct, _ in docs.values()} == {"text/turtle"}
+
+    def fetch(iri: URIRef) -> Graph:
+        assert str(iri).startswith(fdp_base_url(n, BASE) + "/"), iri
+        return parse_document(docs[str(iri)[len(BASE):]][1], "turtle", str(iri))
+
+    root = URIRef(node_url(n, BASE))
+    g = fetch(root)
+    assert (root, RDF.type, FDP_O.FAIRDataPoint) in g
+    (catalogue,) = g.objects(root, FDP_O.metadataCatalog)
+    g = fetch(catalogue)
+    assert (catalogue, RDF.type, DCAT.Catalog) in g
+    datasets = sorted(g.objects(catalogue, DCAT.dataset))
+    assert len(datasets) == n.datasets and all(isinstance(d, URIRef) for d in datasets)
+    visited = {str(root), str(catalogue)}
+    for d in datasets:
+        dg = fetch(d)
+        assert (d, RDF.type, DCAT.Dataset) in dg and dg.value(d, DCT.title) is not None
+        distributions = list(dg.objects(d, DCAT.distribution))
+        assert distributions
+        for dist in distributions:
+            assert dg.value(dist, DCAT.accessURL) is None  # described in its own document only
+            assert fetch(dist).value(dist, DCAT.accessURL) is not None
+            visited.add(str(dist))
+        visited.add(str(d))
+    assert {BASE + p for p in docs} == visited  # nothing served that the walk does not reach
+    assert sorted(_datasets(graphs[n.name])) == datasets
+
+
+def test_co_published_dataset_is_described_identically_by_both_nodes(nodes, graphs):
+    ((co_publisher, owner),) = CO_PUBLISHED.items()
+    by_name = {n.name: n for n in nodes}
+    assert by_name[co_publisher].type != "fdp"  # an FDP can only serve its own resources
+    shared = set(_datasets(graphs[owner])) & set(_datasets(graphs[co_publisher]))
+    (iri,) = shared
+    assert str(iri).startswith(f"https://{owner}.example.eu/dataset/")
+    assert graphs[owner].value(iri, DCT.title) is not None
+    for g in (graphs[owner], graphs[co_publisher]):
+        catalogue = next(g.subjects(RDF.type, DCAT.Catalog))
+        assert (catalogue, DCAT.dataset, iri) in g
+    described = [set(g.triples((iri, None, None))) for g in (graphs[owner], graphs[co_publisher])]
+    assert described[0] == described[1]
+    publisher = graphs[owner].value(iri, DCT.publisher)
+    assert set(graphs[owner].triples((publisher, None, None))) == set(graphs[co_publisher].triples((publisher, None,
+                                                                                                     None)))
+    per_node, whole = totals(nodes, SEED), catalogue_totals(nodes, SEED)
+    assert whole["shared"] == {str(iri): sorted([owner, co_publisher], key=[n.name for n in nodes].index)}
+    assert whole["datasets"] == sum(v["datasets"] for v in per_node.values()) - 1
+    individuals = int(graphs[owner].value(iri, HEALTHDCATAP.numberOfUniqueIndividuals))
+    assert whole["individuals"] == sum(v["individuals"] for v in per_node.values()) - individuals
+    assert sum(whole["by_country"].values()) == whole["individuals"]
+    assert set(whole["by_country"]) == {n.country for n in nodes}
+
+
+@pytest.fixture(scope="module")
+def endpoint(nodes):
+    n = next(n for n in nodes if n.type == "sparql")
+    sparql = SparqlEndpoint.from_graph(node_graph(n, BASE, SEED))
+    with NodeServer() as server:
+        server.set_handler("/sparql", sparql, any_query=True)
+        yield server, sparql, n
+
+
+def _ask(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read()
+
+
+def test_sparql_endpoint_speaks_the_protocol(endpoint):
+    server, sparql, n = endpoint
+    url = server.url("/sparql")
+    count = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }"
+    status, content_type, body = _ask(url + "?" + urlencode({"query": count}))
+    assert (status, content_type.split(";")[0]) == (200, "application/sparql-results+json")
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(n.datasets)
+    form = urlencode({"query": count}).encode()
+    status, content_type, body = _ask(url, form, {"Accept": "application/sparql-results+xml",
+                                                   "Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and content_type.startswith("application/sparql-results+xml") and b"<sparql" in body
+    status, _, body = _ask(url, b"ASK { ?s ?p ?o }", {"Content-Type": "application/sparql-query"})
+    assert status == 200 and json.loads(body)["boolean"] is True
+    construct = urlencode({"query": "CONSTRUCT WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }"}).encode()
+    for accept, media_type, fmt in (("text/turtle, application/n-triples;q=0.9", "text/turtle", "turtle"),
+                                    ("application/n-triples, text/turtle;q=0.5", "application/n-triples", "nt")):
+        status, content_type, body = _ask(url, construct, {"Accept": accept})
+        assert status == 200 and content_type.split(";")[0] == media_type
+        assert len(Graph().parse(data=body, format=fmt)) == n.datasets
+    assert sparql.queries[-1].startswith("CONSTRUCT")
+
+
+def test_sparql_endpoint_refuses_updates_and_reports_bad_queries(endpoint):
+    server, sparql, n = endpoint
+    url = server.url("/sparql")
+    status, _, body = _ask(url, urlencode({"update": "CLEAR ALL"}).encode())
+    assert status == 403 and b"read-only" in body
+    status, _, _ = _ask(url, b"CLEAR ALL", {"Content-Type": "application/sparql-update"})
+    assert status == 403
+    status, _, body = _ask(url + "?" + urlencode({"query": "SELEKT * WHERE { ?s ?p ?o }"}))
+    assert status == 400 and body.startswith(b"Query parse error")
+    status, _, _ = _ask(url + "?other=1")
+    assert status == 400
+    assert len(sparql.store) == len(node_graph(n, BASE, SEED))  # nothing changed
+
+
+def test_negotiate_prefers_quality_then_order():
+    offered = {"text/turtle": 1, "application/n-triples": 2, "application/rdf+xml": 3}
+    assert negotiate(None, offered) == "text/turtle"
+    assert negotiate("application/rdf+xml;q=0.5, application/n-triples", offered) == "application/n-triples"
+    assert negotiate("application/*;q=0.9, text/turtle;q=0.1", offered) == "application/n-triples"
+    assert negotiate("text/html", offered) == "text/turtle"  # lenient: the default rather than 406
+    assert negotiate("text/turtle;q=0, */*;q=0.1", offered) == "application/n-triples"  # the specific range wins
+    assert negotiate("*/*", offered) == "text/turtle"
+
+
+def test_serve_demo_nodes_serves_every_type():
+    server, nodes = serve_demo_nodes(SEED)
+    try:
+        for n in nodes:
+            url = node_url(n, server.base_url)
+            if n.type == "sparql":
+                status, _, body = _ask(url + "?" + urlencode({"query": "ASK { ?s a ?t }"}))
+                assert status == 200 and json.loads(body)["boolean"] is True
+            else:
+                status, content_type, _ = _ask(url if n.type != "ckan" else url + "catalog.ttl")
+                assert status == 200 and content_type.startswith(("text/turtle", "application/")), n.name
+    finally:
+        server.stop()
