@@ -44,7 +44,6 @@ Progress = Callable[[str], None]
 MAX_PROBLEMS = 500  # per run; enough to act on, bounded so a broken node cannot flood the database
 ID_CHUNK = 500  # ids per IN (...) query
 APPLY_CHUNK = 1000  # datasets mapped and written to the database at a time
-HELD_TRIPLES = 2_000_000  # triples of not-modified pages kept in memory before they are staged anyway
 
 
 @dataclass
@@ -211,14 +210,15 @@ class HarvestRunner:
                              country_code=self.vocab.country_code,
                              canonical_health_category=self.vocab.canonical_health_category)
         with self.rdf.replacing(spec.name) as staging:
-            # Pages the node answered with 304 are held back (up to HELD_TRIPLES): when every page is
+            # Pages the node answered with 304 are held back (up to GDI_HARVEST_MEMORY_TRIPLES): when every page is
             # unchanged, nothing is written at all; the first changed page flushes them into staging.
             held: list = []
             held_triples = 0
             for page in harvester.iter_pages(spec, progress=lambda m: say(f"[{spec.name}] {m}")):
                 summary.pages += 1
                 summary.not_modified += page.not_modified
-                if page.not_modified and summary.not_modified == summary.pages and held_triples < HELD_TRIPLES:
+                if (page.not_modified and summary.not_modified == summary.pages
+                        and held_triples < self.settings.harvest_memory_triples):
                     held.append(page.graph)
                     held_triples += page.triples
                     summary.triples += page.triples
