@@ -46,6 +46,10 @@ ID_CHUNK = 500  # ids per IN (...) query
 APPLY_CHUNK = 1000  # datasets mapped and written to the database at a time
 
 
+class _Restart(Exception):
+    """Unchanged pages were let go, and then they turned out to be needed (see HarvestRunner._pass)."""
+
+
 @dataclass
 class _ApplyState:
     """What applying a pass chunk by chunk carries from one chunk to the next: ids, not records."""
@@ -202,6 +206,19 @@ class HarvestRunner:
     # -------------------------------------------------------------------------------------------
     def _harvest_into_stores(self, spec: NodeSpec, summary: RunSummary, say: Progress, *, full: bool,
                              previous_pages: int | None) -> tuple[list[str], list[str]]:
+        try:
+            return self._pass(spec, summary, say, full=full, previous_pages=previous_pages, hold=True)
+        except _Restart:
+            pass  # (outside the handler, the traceback no longer holds the first pass's store handles)
+        # Unchanged pages beyond what memory holds were let go, then a page had changed: read the node
+        # again, staging every page (the unchanged ones cost a 304 each).
+        say(f"[{spec.name}] a document changed after {summary.not_modified} unchanged ones; reading again")
+        for key in ("pages", "not_modified", "triples"):
+            setattr(summary, key, 0)
+        return self._pass(spec, summary, say, full=full, previous_pages=previous_pages, hold=False)
+
+    def _pass(self, spec: NodeSpec, summary: RunSummary, say: Progress, *, full: bool, previous_pages: int | None,
+              hold: bool) -> tuple[list[str], list[str]]:
         cache = None if full else DocumentCache(self.settings.data_dir / "http-cache" / spec.name)
         harvester = harvester_class(spec.type)(self.settings, cache=cache)
         harvester.node_deadline = time.monotonic() + float(self.settings.harvest_node_budget)
@@ -210,31 +227,41 @@ class HarvestRunner:
                              country_code=self.vocab.country_code,
                              canonical_health_category=self.vocab.canonical_health_category)
         with self.rdf.replacing(spec.name) as staging:
-            # Pages the node answered with 304 are held back (up to GDI_HARVEST_MEMORY_TRIPLES): when every page is
-            # unchanged, nothing is written at all; the first changed page flushes them into staging.
+            # Pages the node answered with 304 are held back in memory: when every page is unchanged,
+            # nothing is written at all; the first changed page flushes them into staging. Past
+            # GDI_HARVEST_MEMORY_TRIPLES they are let go, and a changed page after that restarts the pass.
             held: list = []
             held_triples = 0
+            let_go = False
             for page in harvester.iter_pages(spec, progress=lambda m: say(f"[{spec.name}] {m}")):
                 summary.pages += 1
                 summary.not_modified += page.not_modified
-                if (page.not_modified and summary.not_modified == summary.pages
-                        and held_triples < self.settings.harvest_memory_triples):
-                    held.append(page.graph)
-                    held_triples += page.triples
-                    summary.triples += page.triples
+                summary.triples += page.triples
+                if hold and page.not_modified and summary.not_modified == summary.pages:
+                    if held_triples + page.triples <= self.settings.harvest_memory_triples and not let_go:
+                        held.append(page.graph)
+                        held_triples += page.triples
+                    else:
+                        let_go = True
+                        held.clear()
                     continue
+                if let_go:
+                    raise _Restart
                 for graph in held:
                     staging.add(graph)
                 held.clear()
-                summary.triples += staging.add(page.graph)
+                staging.add(page.graph)
             for warning in harvester.warnings:
                 self._problem(summary, None, warning)
-            if summary.pages and summary.not_modified == summary.pages == previous_pages:
+            # (Not after a restart: the changed page that caused it is in the cache now and answers 304.)
+            if hold and summary.pages and summary.not_modified == summary.pages == previous_pages:
                 # Every document is the one the last successful run stored: nothing can have changed.
                 with self.db.session() as session:
                     summary.unchanged = self._touch_sources(session, spec.name)
                 say(f"[{spec.name}] not modified since the last harvest ({summary.pages} document(s) answered 304)")
                 return [], []  # leaving the block drops the staging graph; the node's graph stays
+            if let_go:  # every page unchanged, but not as many as last time: read them all again
+                raise _Restart
             for graph in held:
                 staging.add(graph)
             held.clear()

@@ -318,3 +318,30 @@ def test_a_node_too_big_for_memory_is_mapped_from_disk_with_the_same_records(tmp
         finally:
             cat.close()
     assert records[5] == records[1_000_000] and len(records[5]) == 2
+
+
+def test_unchanged_pages_beyond_memory_are_read_again_when_a_later_page_changed(tmp_path, node_server):
+    from catalogue.service import Catalogue
+    from tests.functional.conftest import make_settings
+
+    hydra = "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+    page2 = node_server.url("/p2.ttl")
+    node_server.set("/p1.ttl", PREFIXES + hydra + f'<{node_server.url("/p1.ttl")}> hydra:next <{page2}> .\n'
+                    + dataset_ttl("x", '"First cohort"@en'))
+    node_server.set("/p2.ttl", PREFIXES + dataset_ttl("y", '"Second cohort"@en'))
+    cat = Catalogue(make_settings(tmp_path / "d").with_overrides(harvest_memory_triples=3))  # nothing fits
+    try:
+        cat.add_node("n", node_server.url("/p1.ttl"), "DE")
+        assert cat.harvest(["n"])[0].added == 2
+        [same] = cat.harvest(["n"])  # every page 304: nothing read into the stores at all
+        assert (same.status, same.not_modified, same.unchanged) == ("success", 2, 2)
+        node_server.set("/p2.ttl", PREFIXES + dataset_ttl("y", '"Second cohort, revised"@en'))
+        [changed] = cat.harvest(["n"])  # page 1 was let go, page 2 changed: the pass is read again
+        # (in the second reading page 2 answers 304 too: the first reading put its new version in the cache)
+        assert (changed.status, changed.pages, changed.not_modified, changed.updated, changed.unchanged,
+                changed.withdrawn) == ("success", 2, 2, 1, 1, 0), changed.message
+        assert cat.search(SearchQuery.parse("first")).total == 1
+        assert cat.search(SearchQuery.parse("revised")).total == 1
+        assert len(cat.dataset_rdf(dataset_id_for_iri("https://node.example.org/dataset/x"))) > 0
+    finally:
+        cat.close()
