@@ -62,6 +62,10 @@ class SparqlEndpoint:
             return _send(handler, status, "text/plain; charset=utf-8", message.encode("utf-8"))
         with self._lock:
             self.queries.append(query)
+        self.answer(handler, query)
+
+    def answer(self, handler: BaseHTTPRequestHandler, query: str) -> None:
+        """Evaluate ``query`` and write the result in the format the Accept header prefers."""
         try:
             result = self.store.query(query)
         except SyntaxError as exc:
