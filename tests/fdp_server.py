@@ -24,6 +24,7 @@ from pathlib import Path
 import rdflib
 
 from catalogue.demo.server import NodeServer
+from catalogue.demo.sparql import negotiate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fdp"
 TURTLE, JSONLD, RDFXML, NTRIPLES = "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"
@@ -124,7 +125,7 @@ class FdpServer:
             return
         offered = [document.media_type] + ([m for m in CONVERTED if m != document.media_type]
                                            if document.media_type == TURTLE else [])
-        media_type = negotiate(handler.headers.get("Accept"), offered)
+        media_type = negotiate(handler.headers.get("Accept"), offered, lenient=False)
         if media_type is None:
             _reply(handler, 406, f"Not Acceptable: this document is available as {', '.join(offered)}\n".encode(),
                    "text/plain")
@@ -161,38 +162,6 @@ def fixture_path(relative: Path) -> str:
     """The URL path a fixture file is served at."""
     stem = relative.with_suffix("").as_posix()
     return "/" if stem == "root" else "/" + stem.replace("@", "?")
-
-
-def negotiate(accept: str | None, offered: list[str]) -> str | None:
-    """The offered media type the client prefers (RFC 9110 §12.5.1); ties go to the server's order."""
-    if not accept or not accept.strip():
-        return offered[0]
-    ranges: list[tuple[str, str, float]] = []
-    for item in accept.split(","):
-        media, *params = [p.strip() for p in item.split(";")]
-        if "/" not in media:
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        kind, _, sub = media.lower().partition("/")
-        ranges.append((kind, sub, quality))
-    best, best_q = None, 0.0
-    for media in offered:
-        kind, _, sub = media.partition("/")
-        matches = [(2 if (k, s) == (kind, sub) else 1 if (k, s) == (kind, "*") else 0, q)
-                   for k, s, q in ranges if (k, s) in ((kind, sub), (kind, "*"), ("*", "*"))]
-        if not matches:
-            continue
-        quality = max(matches)[1]  # the most specific range decides
-        if quality > best_q:
-            best, best_q = media, quality
-    return best
 
 
 def _reply(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str | None,

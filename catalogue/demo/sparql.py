@@ -13,8 +13,8 @@ endpoint serves a published catalogue, not a store to write to.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
@@ -109,12 +109,16 @@ def _read_query(handler: BaseHTTPRequestHandler) -> tuple[str, tuple[int, str] |
     return queries[0], None
 
 
-def negotiate(accept: str | None, offered: dict[str, Any]) -> str:
+def negotiate(accept: str | None, offered: Iterable[str], *, lenient: bool = True) -> str | None:
     """The offered media type the Accept header rates highest (RFC 9110: each type takes the q of the most
     specific range matching it; ties go to the order of ``offered``). The first offered type when the header
-    is missing or accepts none of them: lenient, like most endpoints, rather than 406."""
+    is missing. When it accepts none of them: the first offered type if ``lenient``, like most endpoints,
+    else ``None`` (for a server that answers 406)."""
+    offered = list(offered)
+    if not accept or not accept.strip():
+        return offered[0]
     ranges: dict[str, float] = {}
-    for part in (accept or "").split(","):
+    for part in accept.split(","):
         media, *params = (p.strip() for p in part.split(";"))
         if not media:
             continue
@@ -127,7 +131,7 @@ def negotiate(accept: str | None, offered: dict[str, Any]) -> str:
                 except ValueError:
                     q = 0.0
         ranges.setdefault(media.lower(), q)
-    best, best_q = next(iter(offered)), 0.0
+    best, best_q = (offered[0] if lenient else None), 0.0
     for media in offered:
         major = media.split("/", 1)[0]
         q = next((ranges[r] for r in (media, f"{major}/*", "*/*") if r in ranges), 0.0)
