@@ -686,11 +686,7 @@ class _PackageWriter:
     # Agents ------------------------------------------------------------------------------------------
     def agent(self, data: dict, label: str, kind: URIRef = FOAF.Agent) -> Node | None:
         """A foaf:Agent from a scheming agent dict (uri, name, name_translated, email, url, type)."""
-        uri = _text(data.get("uri"))
-        iri = valid_iri(uri) if uri else None
-        if uri and not iri:
-            self.problem(f"{label} uri {_quote(uri)} is not an IRI; left out")
-        node: Node = URIRef(iri) if iri else BNode()
+        node, iri = self.record_node(data, label)
         names = self.names(data)
         email = self.mailto(data.get("email"), label)
         url = _text(data.get("url")) or _text(data.get("homepage"))
@@ -710,6 +706,15 @@ class _PackageWriter:
         if agent_type:
             self.iris(node, DCT.type, [agent_type], f"{label} type")
         return node
+
+    def record_node(self, data: dict, label: str) -> tuple[Node, str | None]:
+        """The node of a scheming record (agent, contact): its ``uri`` when that is an IRI (a malformed one
+        is reported), else a blank node; and the IRI, if any."""
+        uri = _text(data.get("uri"))
+        iri = valid_iri(uri) if uri else None
+        if uri and not iri:
+            self.problem(f"{label} uri {_quote(uri)} is not an IRI; left out")
+        return (URIRef(iri) if iri else BNode()), iri
 
     def names(self, data: dict) -> list[Literal]:
         """An agent's names: per language from ``name_translated``, else ``name`` (a proper name: untagged)."""
@@ -742,11 +747,7 @@ class _PackageWriter:
             elif not _empty(self.p.get("author")) or not _empty(self.p.get("author_email")):
                 contacts = [{"name": self.p.get("author"), "email": self.p.get("author_email")}]
         for contact in contacts:
-            uri = _text(contact.get("uri"))
-            iri = valid_iri(uri) if uri else None
-            if uri and not iri:
-                self.problem(f"contact uri {_quote(uri)} is not an IRI; left out")
-            node: Node = URIRef(iri) if iri else BNode()
+            node, iri = self.record_node(contact, "contact")
             names = self.names(contact)
             email = self.mailto(contact.get("email"), "contact")
             url = _text(contact.get("url"))
