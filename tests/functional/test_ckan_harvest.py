@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -33,6 +32,7 @@ from harvesters.ckan import (
     valid_iri,
 )
 from tests.ckan_server import HTML_PAGE, CkanPortal
+from tests.golden import assert_matches_golden
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ckan"
 EXPECTED = FIXTURES / "expected"
@@ -92,15 +92,6 @@ def _normalised(record: dict, root: str) -> dict:
     return json.loads(json.dumps(data, ensure_ascii=False).replace(root, "{root}"))
 
 
-def _check_golden(name: str, actual: dict) -> None:
-    path = EXPECTED / f"{name}.json"
-    if os.environ.get("GDI_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        if os.environ.get("GDI_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"wrote missing golden file {path.name}; review it and run again")
-    assert actual == json.loads(path.read_text(encoding="utf-8"))
-
-
 def _record(catalogue, iri: str):
     return catalogue.dataset(dataset_id_for_iri(iri)).record
 
@@ -151,7 +142,7 @@ def test_records_match_golden_files(catalogue, portal, kind):
     iri = _iri(BY_NAME[GOLDEN[kind]], portal.root)
     record = _record(catalogue, iri)
     assert record.id == dataset_id_for_iri(iri) and record.node == NODE
-    _check_golden(kind, _normalised(record.to_dict(), portal.root))
+    assert_matches_golden(EXPECTED / f"{kind}.json", _normalised(record.to_dict(), portal.root))
 
 
 def test_multilingual_titles_are_language_tagged(catalogue, portal):
@@ -391,7 +382,7 @@ def test_package_mapping_matches_the_golden_records(kind):
     mapper = PackageMapper(UNIT_ROOT)
     graph, _problems = mapper.graph(BY_NAME[GOLDEN[kind]])
     [mapped] = list(map_datasets(graph, _context()))
-    _check_golden(kind, _normalised(mapped.record.to_dict(), UNIT_ROOT))
+    assert_matches_golden(EXPECTED / f"{kind}.json", _normalised(mapped.record.to_dict(), UNIT_ROOT))
 
 
 def test_package_mapping_of_core_ckan_extras():

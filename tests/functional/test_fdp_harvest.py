@@ -10,7 +10,6 @@ paged (Link header to page 2, ldp:nextPage triple to page 3) and lists six, one 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 
 import pytest
@@ -25,6 +24,7 @@ from catalogue.store.db import Dataset
 from harvesters.base import DocumentCache, NodeSpec
 from harvesters.fdp import FdpHarvester, next_links
 from tests.fdp_server import FIXTURES, FdpServer
+from tests.golden import assert_matches_golden
 
 NODE = "nl-fdp"
 KEYS = [f"ds-{n:02d}" for n in range(1, 13)]
@@ -118,12 +118,7 @@ def test_golden_record(catalogue, fdp):
     actual.pop("harvested")
     actual = json.loads(json.dumps(actual).replace(fdp.base, "{base}"))
     actual["id"] = "(sha256 of the dataset IRI)"  # the IRI holds the server's random port
-    if os.environ.get("GDI_UPDATE_GOLDEN") == "1" or not GOLDEN.exists():
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(json.dumps(actual, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        if os.environ.get("GDI_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"{GOLDEN} did not exist; written now, review it and re-run")
-    assert actual == json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert_matches_golden(GOLDEN, actual)
     assert actual["title"] == {"en": "Dutch breast cancer genomes", "nl": "Nederlandse borstkankergenomen",
                                "de": "Niederländische Brustkrebsgenome",
                                "fr": "Génomes néerlandais du cancer du sein"}

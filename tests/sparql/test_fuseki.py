@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import math
-import os
 
 import pytest
 from rdflib import Graph, URIRef
@@ -14,6 +12,7 @@ from catalogue.errors import HarvestError
 from catalogue.records import dataset_id_for_iri
 from harvesters.base import NodeSpec
 from harvesters.sparql import SparqlHarvester
+from tests.golden import assert_matches_golden
 from tests.sparql.conftest import EXPECTED, expected_records, harvested_records
 
 pytestmark = pytest.mark.sparql
@@ -34,15 +33,6 @@ class RecordingHarvester(SparqlHarvester):
         return super().describe_query(iris)
 
 
-def _golden(name: str, actual: dict) -> None:
-    path = EXPECTED / f"{name}.json"
-    if os.environ.get("GDI_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        if os.environ.get("GDI_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"wrote missing golden file {path.name}; review it and run again")
-    assert actual == json.loads(path.read_text(encoding="utf-8"))
-
-
 def test_full_harvest_gives_every_dataset_and_its_whole_record(catalogue, loaded_fuseki):
     catalogue.add_node("be-sparql", loaded_fuseki.query_url, "BE", "sparql", "Belgian SPARQL node")
     [run] = catalogue.harvest(["be-sparql"])
@@ -58,8 +48,8 @@ def test_full_harvest_gives_every_dataset_and_its_whole_record(catalogue, loaded
         assert record == expected[iri], iri
 
     rich = records[DS + "ds-01"]
-    _golden("ds-01", rich)
-    _golden("ng-01", records[DS + "ng-01"])
+    assert_matches_golden(EXPECTED / "ds-01.json", rich)
+    assert_matches_golden(EXPECTED / "ng-01.json", records[DS + "ng-01"])
     # spot checks, so the golden files are known to be right: these need hop 3 and two graphs
     assert set(rich["title"]) == {"en", "nl", "fr", "de"}
     assert rich["publisher"]["email"] == "data@genome-institute.example.org"  # agent -> contact IRI -> email

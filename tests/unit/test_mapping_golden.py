@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import rdflib
 
 from catalogue.dcat.profile import MappingContext, map_datasets
 from catalogue.vocab import get_vocabularies
+from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "mapping"
 INPUTS = sorted(p for p in GOLDEN.iterdir() if p.suffix in {".ttl", ".rdf"})
@@ -35,12 +34,7 @@ def _map(path: Path) -> list[dict]:
 def test_mapping_matches_golden(path: Path):
     expected_path = path.with_suffix(".expected.json")
     actual = _map(path)
-    if os.environ.get("GDI_UPDATE_GOLDEN") == "1" or not expected_path.exists():
-        expected_path.write_text(json.dumps(actual, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-        if os.environ.get("GDI_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"wrote missing golden file {expected_path.name}; review it and run again")
-    expected = json.loads(expected_path.read_text())
-    assert actual == expected
+    assert_matches_golden(expected_path, actual)
 
 
 def test_multilingual_mapping_details():
