@@ -14,8 +14,8 @@ from tests.faults.test_faults import (
     FAULTY_TITLES,
     FAULTY_TTL,
     GOOD_TTL,
-    PREFIXES,
     active_ids,
+    endless_pages,
     latest_run,
     lost_datasets,
     turtle,
@@ -28,15 +28,8 @@ PAGE_DELAY = 0.6  # well inside the 1 s read timeout and the per-request deadlin
 
 def slow_endless_pages(conn, request: Request, server: FaultServer) -> None:
     """Each page answers after PAGE_DELAY, correctly, with a next link: a big, slow, legitimate-looking node."""
-    n = int(request.query("page", "1") or 1)
-    if server.stopped.wait(PAGE_DELAY):
-        return
-    body = (PREFIXES + "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
-            f'<https://node.example.org/dataset/slow-{n}> a dcat:Dataset ; dct:identifier "slow-{n}" ; '
-            f'dct:title "Slow page {n}"@en .\n'
-            f'<{server.url(f"{CATALOGUE}?page={n}")}> a hydra:PartialCollectionView ; '
-            f'hydra:next <{server.url(f"{CATALOGUE}?page={n + 1}")}> .\n')
-    document(body)(conn, request, server)
+    if not server.stopped.wait(PAGE_DELAY):
+        endless_pages(conn, request, server)
 
 
 @pytest.mark.parametrize("workers", [1, 3], ids=["sequential", "concurrent"])
