@@ -86,10 +86,7 @@ def search_document(record: DatasetRecord, settings: Settings, vocab: Vocabulari
                     nodes: Iterable[str] | None = None) -> SearchDocument:
     """The one way records become search documents (harvest and reindex alike); ``nodes``: every
     node that publishes the dataset (default: the record's own)."""
-    doc = document_from_record(record, settings.languages, lambda iri: vocab.labels(iri).values())
-    if nodes:
-        doc.facets["node"] = sorted(set(nodes) | {record.node})
-    return doc
+    return document_from_record(record, settings.languages, lambda iri: vocab.labels(iri).values(), nodes)
 
 
 def facet_rows(record: DatasetRecord) -> list[tuple[str, str]]:

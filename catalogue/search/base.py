@@ -183,12 +183,14 @@ def facet_iri(facet: str, value: str) -> str:
 
 
 def document_from_record(record: DatasetRecord, languages: Iterable[str],
-                         labels_of: Callable[[str], Iterable[str]] | None = None) -> SearchDocument:
-    """``labels_of`` gives every label of a vocabulary IRI (see ``Vocabularies.labels``)."""
+                         labels_of: Callable[[str], Iterable[str]] | None = None,
+                         nodes: Iterable[str] | None = None) -> SearchDocument:
+    """``labels_of`` gives every label of a vocabulary IRI (see ``Vocabularies.labels``); ``nodes``,
+    every node that publishes the dataset (default: the record's own)."""
     keywords_flat = sorted({k.strip() for kws in record.keywords.values() for k in kws if k.strip()})
     facets = {
         "country": sorted(set(record.countries)),
-        "node": [record.node],
+        "node": sorted(set(nodes or ()) | {record.node}),
         "access_rights": [facet_value("access_rights", record.access_rights)] if record.access_rights else [],
         "health_category": sorted({facet_value("health_category", i) for i in record.health_categories}),
         "theme": sorted({facet_value("theme", i) for i in record.themes}),

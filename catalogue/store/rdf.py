@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -103,7 +103,7 @@ class GraphReplacement(ABC):
         """``subject``'s staged description (as :meth:`RdfStore.describe`) in memory: mapping reads it
         many times, which is far cheaper than asking the store each time."""
         out = Description()
-        _closure(self.graph(), subject, out, depth)
+        _closure(self.graph().predicate_objects, subject, out, depth)
         return out
 
     def discard_replaced(self) -> None:  # noqa: B027 - optional
@@ -216,7 +216,7 @@ class OxigraphRdfStore(RdfStore):
                                 if isinstance(s, BNode)), None)
             out = Graph()
             if subject is not None:
-                _closure(source, subject, out, depth=3)
+                _closure(source.predicate_objects, subject, out, depth=3)
             return out
 
     def drop_node(self, node: str) -> None:
@@ -323,28 +323,22 @@ class _OxigraphReplacement(GraphReplacement):
         if source is self.store:
             self.flush()
         out = Description()
-        seen: set[Node] = set()
-        todo: list[tuple[Node, int]] = [(subject, depth)]
-        while todo:
-            node, left = todo.pop()
-            if node in seen or isinstance(node, Literal):
-                continue
-            seen.add(node)
-            for quad in source.quads_for_pattern(_to_ox(node), None, None, self.staging):
-                p, o = self._iri(quad.predicate), quad.object
-                if isinstance(o, ox.NamedNode):
-                    o = self._iri(o)
-                elif isinstance(o, ox.Literal):
-                    o = (Literal(o.value, lang=o.language) if o.language
-                         else Literal(o.value, datatype=self._iri(o.datatype)))
-                else:
-                    o = _from_ox(o)
-                out.add((node, p, o))
-                if isinstance(o, BNode):
-                    todo.append((o, left))
-                elif isinstance(o, URIRef) and left > 0 and p != RDF.type and o not in seen:
-                    todo.append((o, left - 1))
+        _closure(lambda node: self._pairs(source, node), subject, out, depth)
         return out
+
+    def _pairs(self, source: ox.Store, node: Node) -> Iterator[tuple[Node, Node]]:
+        """``node``'s staged (predicate, object) pairs as rdflib terms, converted here rather than by
+        oxrdflib so that the IRIs every dataset repeats are made once."""
+        for quad in source.quads_for_pattern(_to_ox(node), None, None, self.staging):
+            o = quad.object
+            if isinstance(o, ox.NamedNode):
+                o = self._iri(o)
+            elif isinstance(o, ox.Literal):
+                o = (Literal(o.value, lang=o.language) if o.language
+                     else Literal(o.value, datatype=self._iri(o.datatype)))
+            else:
+                o = _from_ox(o)
+            yield self._iri(quad.predicate), o
 
     def _iri(self, term: ox.NamedNode) -> URIRef:
         found = self._iris.get(term)
@@ -424,8 +418,10 @@ def _to_ox(term: Node):
     raise TypeError(f"cannot store {term!r}")
 
 
-def _closure(source: Graph, subject: Node, out: Graph, depth: int) -> None:
-    """Copy ``subject``'s triples, then follow blank nodes fully and described IRIs ``depth`` levels."""
+def _closure(pairs: Callable[[Node], Iterable[tuple[Node, Node]]], subject: Node, out: Graph | Description,
+             depth: int) -> None:
+    """Copy ``subject``'s triples, then follow blank nodes fully and described IRIs ``depth`` levels;
+    ``pairs(node)`` gives a node's (predicate, object) pairs, from whichever store."""
     seen: set[Node] = set()
     todo: list[tuple[Node, int]] = [(subject, depth)]
     while todo:
@@ -433,7 +429,7 @@ def _closure(source: Graph, subject: Node, out: Graph, depth: int) -> None:
         if node in seen:
             continue
         seen.add(node)
-        for _, p, o in source.triples((node, None, None)):
+        for p, o in pairs(node):
             out.add((node, p, o))
             if isinstance(o, BNode):
                 todo.append((o, left))
