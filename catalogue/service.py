@@ -25,7 +25,7 @@ from catalogue.store.db import Database, Dataset, DatasetFacet, DatasetSource, H
 from catalogue.store.rdf import RdfStore, create_rdf_store
 from catalogue.vocab import Vocabularies, get_vocabularies
 from harvesters import HARVESTERS
-from harvesters.runner import HarvestRunner, Progress, RunSummary, search_document
+from harvesters.runner import HarvestRunner, Progress, RunSummary
 
 NODE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -141,7 +141,7 @@ class Catalogue:
         """Remove a node with its datasets from the database, the RDF store and the index. A dataset
         that another node also publishes stays, described by that node; returns how many were removed."""
         removed: list[str] = []
-        handed_over: list[tuple[DatasetRecord, list[str]]] = []
+        handed_over: list[str] = []  # still published by another node: re-indexed without this one
         with self.db.session() as session:
             node = session.get(Node, name)
             if node is None:
@@ -151,10 +151,7 @@ class Catalogue:
                 row = session.get(Dataset, source.dataset_id)
                 outcome = HarvestRunner._drop_source(session, source, row, now)
                 if outcome != "withdrawn" and row is not None:
-                    session.flush()
-                    nodes = [s.node_name for s in session.scalars(
-                        select(DatasetSource).where(DatasetSource.dataset_id == row.id))]
-                    handed_over.append((row.record, nodes))
+                    handed_over.append(row.id)
             session.flush()
             ids = list(session.scalars(select(Dataset.id).where(Dataset.node_name == name)))
             session.query(DatasetFacet).filter(DatasetFacet.dataset_id.in_(ids)).delete(synchronize_session=False)
@@ -165,7 +162,7 @@ class Catalogue:
         if removed:
             self.search_backend.delete(removed)
         if handed_over:
-            self.search_backend.index(search_document(r, self.settings, self.vocab, nodes) for r, nodes in handed_over)
+            self.search_backend.index(self.runner().documents(handed_over))
         return len(removed)
 
     def nodes(self, with_runs: int = 0) -> list[NodeView]:
@@ -216,20 +213,14 @@ class Catalogue:
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the search index from the database (the database is the source of truth)."""
+        with self.db.session() as session:
+            ids = list(session.scalars(select(Dataset.id).where(Dataset.status == "active").order_by(Dataset.id)))
+
         def documents():
-            with self.db.session() as session:
-                nodes: dict[str, list[str]] = {}
-                for dataset_id, node in session.execute(
-                        select(DatasetSource.dataset_id, DatasetSource.node_name)
-                        .join(Dataset, Dataset.id == DatasetSource.dataset_id).where(Dataset.status == "active")):
-                    nodes.setdefault(dataset_id, []).append(node)
-                rows = session.execute(select(Dataset.id, Dataset.record_json).where(Dataset.status == "active")
-                                       .order_by(Dataset.id))
-                for n, (dataset_id, raw) in enumerate(rows, start=1):
-                    if progress and n % 5000 == 0:
-                        progress(f"prepared {n} datasets")
-                    yield search_document(DatasetRecord.from_dict(json.loads(raw)), self.settings, self.vocab,
-                                          nodes.get(dataset_id))
+            for n, document in enumerate(self.runner().documents(ids), start=1):
+                if progress and n % 5000 == 0:
+                    progress(f"prepared {n} datasets")
+                yield document
 
         total = self.search_backend.rebuild(documents())
         if progress:

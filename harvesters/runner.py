@@ -20,10 +20,11 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, defer
@@ -44,6 +45,7 @@ Progress = Callable[[str], None]
 MAX_PROBLEMS = 500  # per run; enough to act on, bounded so a broken node cannot flood the database
 ID_CHUNK = 500  # ids per IN (...) query
 APPLY_CHUNK = 1000  # datasets mapped and written to the database at a time
+T = TypeVar("T")
 
 
 class _Restart(Exception):
@@ -270,9 +272,8 @@ class HarvestRunner:
                     state = self._start_apply(session, spec)
                     # Mapped and applied a chunk at a time (one transaction): memory holds one chunk of
                     # records, whatever the size of the node.
-                    for at in range(0, len(subjects), APPLY_CHUNK):
-                        mapped = [map_dataset(staging.closure(subject), subject, ctx)
-                                  for subject in subjects[at:at + APPLY_CHUNK]]
+                    for chunk in _chunks(subjects, APPLY_CHUNK):
+                        mapped = [map_dataset(staging.closure(subject), subject, ctx) for subject in chunk]
                         self._apply(session, spec, mapped, summary, state)
                     changed, withdrawn_ids, had = self._finish_apply(session, spec, summary, state)
                     if not subjects and had:
@@ -379,8 +380,7 @@ class HarvestRunner:
             session.execute(insert(DatasetSource), fresh["sources"])
             if fresh["facets"]:
                 session.execute(insert(DatasetFacet), fresh["facets"])
-        for at in range(0, len(touched), ID_CHUNK):
-            chunk = touched[at:at + ID_CHUNK]
+        for chunk in _chunks(touched, ID_CHUNK):
             session.execute(update(Dataset).where(Dataset.id.in_(chunk)).values(last_harvested=now)
                             .execution_options(synchronize_session=False))
             session.execute(update(DatasetSource).where(DatasetSource.node_name == spec.name,
@@ -395,8 +395,7 @@ class HarvestRunner:
         remove from the index, and how many datasets the node published before this pass."""
         gone = sorted(i for i in state.mine if i not in state.seen)
         withdrawn_ids: list[str] = []
-        for at in range(0, len(gone), ID_CHUNK):
-            chunk = gone[at:at + ID_CHUNK]
+        for chunk in _chunks(gone, ID_CHUNK):
             rows = _load_rows(session, chunk)
             for dataset_id, source in _load_sources(session, spec.name, chunk).items():
                 outcome = self._drop_source(session, source, rows.get(dataset_id), state.now)
@@ -452,13 +451,13 @@ class HarvestRunner:
     def _update_index(self, changed: list[str], withdrawn_ids: list[str]) -> None:
         """Index the committed versions of ``changed``, read back from the database a chunk at a time."""
         if changed:
-            self.search.index(self._documents(changed))
+            self.search.index(self.documents(changed))
         if withdrawn_ids:
             self.search.delete(withdrawn_ids)
 
-    def _documents(self, ids: list[str]) -> Iterator[SearchDocument]:
-        for at in range(0, len(ids), ID_CHUNK):
-            chunk = ids[at:at + ID_CHUNK]
+    def documents(self, ids: Sequence[str]) -> Iterator[SearchDocument]:
+        """Search documents for ``ids`` (the active ones), read from the database a chunk at a time."""
+        for chunk in _chunks(ids, ID_CHUNK):
             with self.db.session() as session:
                 nodes = _source_nodes(session, chunk)
                 rows = session.execute(select(Dataset.id, Dataset.record_json)
@@ -487,12 +486,17 @@ class HarvestRunner:
             run.problems = summary.problems
 
 
+def _chunks(items: Sequence[T], size: int = ID_CHUNK) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``size``: IN (...) lists a database takes, chunks of work memory holds."""
+    for at in range(0, len(items), size):
+        yield items[at:at + size]
+
+
 def _load_rows(session: Session, ids: Iterable[str]) -> dict[str, Dataset]:
     """The existing rows among ``ids``, without their record JSON (read only if a row needs it)."""
     ids = sorted(ids)
     rows: dict[str, Dataset] = {}
-    for at in range(0, len(ids), ID_CHUNK):
-        chunk = ids[at:at + ID_CHUNK]
+    for chunk in _chunks(ids, ID_CHUNK):
         rows.update((d.id, d) for d in session.scalars(select(Dataset).where(Dataset.id.in_(chunk))
                                                        .options(defer(Dataset.record_json))))
     return rows
@@ -510,8 +514,7 @@ def _row_values(record: DatasetRecord, digest: str, data: dict, node: str, now) 
 def _load_sources(session: Session, node: str, ids: Iterable[str]) -> dict[str, DatasetSource]:
     ids = sorted(ids)
     out: dict[str, DatasetSource] = {}
-    for at in range(0, len(ids), ID_CHUNK):
-        chunk = ids[at:at + ID_CHUNK]
+    for chunk in _chunks(ids, ID_CHUNK):
         out.update((s.dataset_id, s) for s in session.scalars(
             select(DatasetSource).where(DatasetSource.node_name == node, DatasetSource.dataset_id.in_(chunk))))
     return out
@@ -521,8 +524,7 @@ def _source_nodes(session: Session, ids: Iterable[str]) -> dict[str, list[str]]:
     """dataset id -> the nodes that publish it."""
     ids = sorted(ids)
     out: dict[str, list[str]] = {}
-    for at in range(0, len(ids), ID_CHUNK):
-        chunk = ids[at:at + ID_CHUNK]
+    for chunk in _chunks(ids, ID_CHUNK):
         for dataset_id, node in session.execute(select(DatasetSource.dataset_id, DatasetSource.node_name)
                                                 .where(DatasetSource.dataset_id.in_(chunk))
                                                 .order_by(DatasetSource.node_name)):
