@@ -62,9 +62,9 @@ class DocumentCache:
     def _path(self, url: str) -> Path:
         return self.directory / (hashlib.sha256(url.encode("utf-8")).hexdigest()[:40] + ".json.gz")
 
-    def validators(self, url: str) -> dict[str, str]:
-        """Conditional request headers for ``url`` (empty when nothing usable is cached)."""
-        entry = self._read(url)
+    @staticmethod
+    def validators(entry: dict | None) -> dict[str, str]:
+        """Conditional request headers for a cached entry (empty when there is nothing to revalidate)."""
         if entry is None:
             return {}
         headers = {}
@@ -74,10 +74,9 @@ class DocumentCache:
             headers["If-Modified-Since"] = entry["last_modified"]
         return headers
 
-    def body(self, url: str) -> Response | None:
-        entry = self._read(url)
-        if entry is None:
-            return None
+    @staticmethod
+    def response(entry: dict) -> Response:
+        """The cached document as the response it came in."""
         # The headers a harvester may read besides the body: FDP/LDP paging lives in the Link header.
         headers = {k: entry[key] for k, key in (("ETag", "etag"), ("Last-Modified", "last_modified"),
                                                 ("Link", "link")) if entry.get(key)}
@@ -106,7 +105,8 @@ class DocumentCache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def _read(self, url: str) -> dict | None:
+    def lookup(self, url: str) -> dict | None:
+        """The cached entry for ``url`` (read and decompressed once per fetch), or ``None``."""
         try:
             with gzip.open(self._path(url), "rb") as f:
                 entry = json.loads(f.read())
@@ -142,16 +142,17 @@ class Harvester(ABC):
         (``from_cache`` set), a 200 refreshes it."""
         if self.cache is None:
             return client.get(url, accept=accept)
-        headers = self.cache.validators(url)
+        entry = self.cache.lookup(url)
+        headers = self.cache.validators(entry)
         response = client.get(url, accept=accept, headers=headers, allow_not_modified=bool(headers))
         if response.status == 304:
-            cached = self.cache.body(url)
-            if cached is not None:
+            if entry is not None:  # (a 304 comes only when there were validators, hence an entry)
+                cached = self.cache.response(entry)
                 if response.headers.get("Link"):  # a 304 may update the headers (RFC 9110 §15.4.5)
                     cached = replace(cached, headers=CaseInsensitiveDict({**cached.headers,
                                                                           "Link": response.headers["Link"]}))
                 return cached
-            response = client.get(url, accept=accept)  # the copy vanished meanwhile: fetch it whole
+            response = client.get(url, accept=accept)  # defensive: a 304 we did not ask for
         self.cache.store(url, response)
         return replace(response, from_cache=False)
 
