@@ -164,8 +164,9 @@ class Database:
 
     def create_all(self) -> None:
         """Create missing tables, then bring older databases up to date (see :func:`_upgrade`)."""
+        existing = set(inspect(self.engine).get_table_names())
         Base.metadata.create_all(self.engine)
-        _upgrade(self.engine)
+        _upgrade(self.engine, new_tables=set(Base.metadata.tables) - existing)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -183,9 +184,10 @@ class Database:
         self.engine.dispose()
 
 
-def _upgrade(engine: Engine) -> None:
+def _upgrade(engine: Engine, new_tables: set[str]) -> None:
     """Additive schema upgrades, idempotent: a column the model has and the table lacks is added, and
-    every active dataset gets its primary source row. Removing or retyping a column would need a real
+    when ``dataset_sources`` has just been created, every active dataset gets its primary source row
+    (once, not at every start). Removing or retyping a column would need a real
     migration tool (Alembic); until the schema needs one, this keeps existing data directories usable.
     """
     inspector = inspect(engine)
@@ -200,6 +202,8 @@ def _upgrade(engine: Engine) -> None:
                 clause = f" DEFAULT {int(default) if isinstance(default, bool | int) else 'NULL'}" \
                     if default is not None else ""
                 conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {sql_type}{clause}'))
+        if "dataset_sources" not in new_tables or "datasets" in new_tables:
+            return
         conn.execute(text(
             "INSERT INTO dataset_sources (dataset_id, node_name, content_hash, first_seen, last_harvested) "
             "SELECT d.id, d.node_name, d.content_hash, d.first_seen, d.last_harvested FROM datasets d "
