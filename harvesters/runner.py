@@ -286,11 +286,10 @@ class HarvestRunner:
 
     @staticmethod
     def _touch_sources(session: Session, node: str) -> int:
-        now = utcnow()
-        sources = list(session.scalars(select(DatasetSource).where(DatasetSource.node_name == node)))
-        for source in sources:
-            source.last_harvested = now
-        return len(sources)
+        """Mark every source row of ``node`` as harvested now, in one statement; returns how many."""
+        return session.execute(update(DatasetSource).where(DatasetSource.node_name == node)
+                               .values(last_harvested=utcnow())
+                               .execution_options(synchronize_session=False)).rowcount
 
     @staticmethod
     def _start_apply(session: Session, spec: NodeSpec) -> _ApplyState:
