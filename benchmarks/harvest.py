@@ -117,9 +117,19 @@ def child(url: str, size: int, pages: int, backend: str, memory_triples: int | N
         cat = Catalogue(settings)
         cat.add_node(NODE, url, "DE", "dcat", "Benchmark node")
         before = _rss_mib()
+        profile_path = os.environ.get("GDI_BENCH_PROFILE")
+        profiler = None
+        if profile_path:  # --profile: where the first harvest's time goes (slower while profiled)
+            import cProfile
+            profiler = cProfile.Profile()
         with _PeakRss() as peak:
             started = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
             [first] = cat.harvest([NODE])
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(f"{profile_path}.{size}")
             first_s = time.perf_counter() - started
         searchable = cat.search(SearchQuery.parse("", size=1)).total
         started = time.perf_counter()
@@ -141,6 +151,9 @@ def main() -> None:
     parser.add_argument("--memory-triples", type=int, default=None,
                         help="GDI_HARVEST_MEMORY_TRIPLES for the harvest (default: the setting's default)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--profile", metavar="PATH",
+                        help="profile each first harvest with cProfile into PATH.<size> and print its top functions "
+                             "(the figures of a profiled run are slower than a plain one)")
     parser.add_argument("--child", nargs=5, metavar=("URL", "SIZE", "PAGES", "BACKEND", "MEMORY"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -167,10 +180,11 @@ def main() -> None:
             for path, body in documents.items():
                 server.set(path, body, content_type="text/turtle")
             mib = sum(len(b) for b in documents.values()) / 2**20
+            env = {**os.environ, "GDI_BENCH_PROFILE": args.profile} if args.profile else None
             out = subprocess.run([sys.executable, __file__, "--child", server.url("/catalog.ttl"), str(size),
                                   str(len(documents)), args.backend,
                                   str(args.memory_triples) if args.memory_triples is not None else "-"],
-                                 capture_output=True, text=True, check=False)
+                                 capture_output=True, text=True, check=False, env=env)
         if out.returncode != 0:
             print(out.stderr, file=sys.stderr)
             raise SystemExit(f"the harvest of {size} datasets failed")
@@ -185,6 +199,11 @@ def main() -> None:
               f"{r['rss_peak_mib']:>6.0f}M {growth:>6.0f}M", flush=True)
         if r["searchable"] != r["datasets"]:
             print(f"  WARNING: {r['searchable']} searchable of {r['datasets']} harvested")
+        if args.profile:
+            import pstats
+            print(f"  profile of the first harvest ({args.profile}.{size}), by cumulative time:")
+            pstats.Stats(f"{args.profile}.{size}", stream=sys.stdout).sort_stats("cumulative").print_stats(
+                r"catalogue|harvesters", 30)
     print("\ncolumns: parse/s = parse-only baseline (datasets/s); e2e/s = fetch to searchable; ratio = e2e/parse; "
           "304 s = unchanged re-harvest; growth = peak RSS during the harvest minus RSS before it")
     for r in results:

@@ -18,6 +18,8 @@ _EXTRA = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "
 
 def fold(text: str) -> str:
     """Lower-case, accent-free form of ``text`` for matching (not for display)."""
+    if text.isascii():  # most titles and keywords: nothing to decompose, strip or translate
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.translate(_EXTRA).replace("ς", "σ")
@@ -29,6 +31,7 @@ def words(text: str) -> list[str]:
 
 
 _MAX_KEY_CHARS = 12
+_SORT_PREFIX_CHARS = 64
 _ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -40,7 +43,11 @@ def sort_key(text: str) -> int:
     outside a-z/0-9 (Greek, Cyrillic) sort after Latin ones. The largest key, 38**12, fits a
     signed 64-bit integer, so Elasticsearch's ``long`` holds it too.
     """
-    folded = fold(text).strip()
+    # Folding is per character, so the start of a long title decides the key on its own; the whole
+    # text is folded only when that start folds to too few characters.
+    folded = fold(text[:_SORT_PREFIX_CHARS]).lstrip()
+    if len(folded) <= _MAX_KEY_CHARS:
+        folded = fold(text).strip()
     key = 0
     for ch in folded[:_MAX_KEY_CHARS]:
         idx = _ALPHABET.find(ch)

@@ -14,20 +14,8 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from catalogue.dcat import namespaces as ns
 from catalogue.dcat import values as v
-from catalogue.dcat.namespaces import (
-    CV,
-    DCAT,
-    DCT,
-    DPV,
-    FOAF,
-    HEALTHDCATAP,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SKOS,
-    VCARD,
-)
 from catalogue.records import (
     Agent,
     ContactPoint,
@@ -39,6 +27,29 @@ from catalogue.records import (
 )
 
 CountryCoder = Callable[[str], "str | None"]
+
+
+class _Terms:
+    """A namespace's terms, each made once: mapping asks for the same few dozen terms for every
+    dataset, and rdflib's namespaces build a new ``URIRef`` (after a validity check, for the closed
+    ones) on every attribute access. Not a ``str``, so that ``DCT.format`` is a term, not a method."""
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self.__dict__[name] = URIRef(self._namespace + name)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)
+
+
+CV, DCAT, DCT, DPV, FOAF, HEALTHDCATAP, RDF, RDFS, SCHEMA, SKOS, VCARD = (
+    _Terms(str(n)) for n in (ns.CV, ns.DCAT, ns.DCT, ns.DPV, ns.FOAF, ns.HEALTHDCATAP, ns.RDF, ns.RDFS,
+                             ns.SCHEMA, ns.SKOS, ns.VCARD))
 
 
 @dataclass

@@ -204,13 +204,26 @@ def document_from_record(record: DatasetRecord, languages: Iterable[str],
         keywords={k: [clean_marks(w) for w in v] for k, v in record.keywords.items()},
         facets=facets,
         modified=modified,
-        title_sort={lang: sort_key(pick_text(record.title, lang)) for lang in languages},
+        title_sort=_title_sort(record.title, languages),
         individuals=record.number_of_unique_individuals,
         records=record.number_of_records,
         min_age=record.min_typical_age,
         max_age=record.max_typical_age,
         labels=_vocabulary_labels(record, labels_of) if labels_of else [],
     )
+
+
+def _title_sort(title: dict[str, str], languages: Iterable[str]) -> dict[str, int]:
+    """Sort key of the title shown in each UI language; most languages show the same one or two titles."""
+    keys: dict[str, int] = {}
+    out = {}
+    for lang in languages:
+        text = pick_text(title, lang)
+        key = keys.get(text)
+        if key is None:
+            key = keys[text] = sort_key(text)
+        out[lang] = key
+    return out
 
 
 def _vocabulary_labels(record: DatasetRecord, labels_of: Callable[[str], Iterable[str]]) -> list[str]:

@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +42,9 @@ META_GRAPH = ox.NamedNode("urn:gdi:meta")
 CURRENT = ox.NamedNode("urn:gdi:currentGraph")
 
 
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+_XSD_STRING_REF = URIRef(_XSD_STRING.value)
+SHARED_NODES = 20_000  # linked IRIs whose staged pairs mapping keeps (see _OxigraphReplacement._pairs)
 MEMORY_QUADS = 500_000  # default of GDI_HARVEST_MEMORY_TRIPLES: about 4,000 rich datasets, ~200 MiB
 WRITE_QUEUE = 4  # pages waiting for the disk writer before add() waits
 _ACTIVE: set[str] = set()  # nodes with a replacement under way in this process
@@ -259,6 +262,9 @@ class _OxigraphReplacement(GraphReplacement):
         self.triples = 0
         self.replaced: ox.NamedNode | None = None
         self._iris: dict[ox.NamedNode, URIRef] = {}  # predicates and vocabulary IRIs recur in every dataset
+        self._shared: dict[Node, Sequence[tuple[Node, Node]]] = {}  # see _pairs
+        self._asked: set[Node] = set()
+        self._shared_source: ox.Store | None = None
         self.memory: ox.Store | None = ox.Store()
         self._writes: queue.Queue[list[ox.Quad] | None] = queue.Queue(maxsize=WRITE_QUEUE)
         self._write_error: BaseException | None = None
@@ -322,23 +328,58 @@ class _OxigraphReplacement(GraphReplacement):
         source = self.memory if self.memory is not None else self.store
         if source is self.store:
             self.flush()
+        if source is not self._shared_source:
+            self._shared.clear()
+            self._asked.clear()
+            self._shared_source = source
         out = Description()
-        _closure(lambda node: self._pairs(source, node), subject, out, depth)
+        _closure(lambda node: self._pairs(source, node, node is not subject), subject, out, depth)
         return out
 
-    def _pairs(self, source: ox.Store, node: Node) -> Iterator[tuple[Node, Node]]:
+    def _pairs(self, source: ox.Store, node: Node, shared: bool) -> Sequence[tuple[Node, Node]]:
         """``node``'s staged (predicate, object) pairs as rdflib terms, converted here rather than by
-        oxrdflib so that the IRIs every dataset repeats are made once."""
+        oxrdflib so that the IRIs every dataset repeats are made once.
+
+        The IRIs a dataset links to (publisher, themes, licences, formats...) are mostly shared by
+        many datasets, and most have no triples at all: their pairs are kept (``shared``) rather than
+        asked of the store again for the next dataset. Blank nodes belong to one dataset only.
+        """
+        cacheable = shared and isinstance(node, URIRef)
+        if cacheable:
+            found = self._shared.get(node)
+            if found is not None:
+                return found
+            if len(self._shared) >= SHARED_NODES:
+                self._shared.clear()
+                self._asked.clear()
+        iri, xsd_string = self._iri, _XSD_STRING
+        out = []
         for quad in source.quads_for_pattern(_to_ox(node), None, None, self.staging):
             o = quad.object
-            if isinstance(o, ox.NamedNode):
-                o = self._iri(o)
-            elif isinstance(o, ox.Literal):
-                o = (Literal(o.value, lang=o.language) if o.language
-                     else Literal(o.value, datatype=self._iri(o.datatype)))
+            kind = type(o)
+            if kind is ox.Literal:
+                language = o.language
+                if language:
+                    o = staged_literal(o.value, language, None)
+                elif o.datatype == xsd_string:
+                    o = staged_literal(o.value, None, _XSD_STRING_REF)
+                else:  # typed values go through rdflib, which normalises their lexical form
+                    o = Literal(o.value, datatype=iri(o.datatype))
+            elif kind is ox.NamedNode:
+                o = iri(o)
             else:
                 o = _from_ox(o)
-            yield self._iri(quad.predicate), o
+            out.append((iri(quad.predicate), o))
+        if cacheable:
+            # IRIs without triples (vocabulary terms) are kept at once; described ones from their
+            # second use, so that one dataset's own distributions do not fill the cache.
+            if not out:
+                self._shared[node] = ()
+            elif node in self._asked:
+                self._shared[node] = out
+            else:
+                self._asked.add(node)
+        return out
 
     def _iri(self, term: ox.NamedNode) -> URIRef:
         found = self._iris.get(term)
@@ -373,6 +414,21 @@ class _OxigraphReplacement(GraphReplacement):
             log.warning("writing the staged graph of node %s failed", self.node, exc_info=True)
         self.store.remove_graph(self.staging)
         self.done = True
+
+
+def staged_literal(value: str, language: str | None, datatype: URIRef | None) -> Literal:
+    """A language-tagged or ``xsd:string`` literal, made without ``Literal()``'s checks and casts.
+
+    Oxigraph has already validated the language tag, and a string's lexical form is its value, so
+    the constructor's work (a third of mapping's time) would change nothing; the result is equal to
+    ``Literal(value, lang=language, datatype=datatype)`` in every slot (``test_rdf_store`` checks).
+    """
+    literal = str.__new__(Literal, value)
+    literal._language = language
+    literal._datatype = datatype
+    literal._value = value
+    literal._ill_typed = None if datatype is None else False
+    return literal
 
 
 def _current(store: ox.Store, node: str) -> ox.NamedNode | None:
@@ -422,6 +478,7 @@ def _closure(pairs: Callable[[Node], Iterable[tuple[Node, Node]]], subject: Node
              depth: int) -> None:
     """Copy ``subject``'s triples, then follow blank nodes fully and described IRIs ``depth`` levels;
     ``pairs(node)`` gives a node's (predicate, object) pairs, from whichever store."""
+    rdf_type = RDF.type  # (a closed rdflib namespace checks the name on every access)
     seen: set[Node] = set()
     todo: list[tuple[Node, int]] = [(subject, depth)]
     while todo:
@@ -433,7 +490,7 @@ def _closure(pairs: Callable[[Node], Iterable[tuple[Node, Node]]], subject: Node
             out.add((node, p, o))
             if isinstance(o, BNode):
                 todo.append((o, left))
-            elif isinstance(o, URIRef) and left > 0 and p != RDF.type and o not in seen:
+            elif isinstance(o, URIRef) and left > 0 and p != rdf_type and o not in seen:
                 todo.append((o, left - 1))
 
 

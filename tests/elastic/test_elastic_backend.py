@@ -255,11 +255,21 @@ def test_scores_equal_the_plain_formulation_of_the_rules(backend, text):
     assert backend.search(query).ids == [i for i, _ in sorted(got.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def test_hits_and_counts_are_two_requests_and_the_counts_are_cacheable(backend):
+def test_hits_and_counts_are_separate_requests_and_the_counts_are_cacheable(backend):
     hits, counts = backend.search_bodies(SearchQuery.parse("cancer", filters={"country": ["FR"]}))
     assert hits["track_total_hits"] is False and "aggs" not in hits
-    assert counts["size"] == 0 and counts["track_total_hits"] is True and "sort" not in counts
+    assert all(c["size"] == 0 and "sort" not in c for c in counts)
+    assert [c["track_total_hits"] for c in counts] == [True, False]  # the total, then the drill-down
     assert backend.search_bodies(SearchQuery.parse("cancer", size=0))[0] is None
+
+
+def test_each_counts_request_holds_its_filters_in_the_query(backend):
+    filters = {"country": ["DE", "FR"], "access_rights": ["PUBLIC"]}
+    _, counts = backend.search_bodies(SearchQuery.parse("cancer", filters=filters))
+    in_query = [[f for f in c["query"]["bool"]["filter"] if "terms" in f] for c in counts]
+    assert in_query[0] == [{"terms": {"access_rights": ["PUBLIC"]}}, {"terms": {"country": ["DE", "FR"]}}]
+    assert in_query[1:] == [[{"terms": {"country": ["DE", "FR"]}}], [{"terms": {"access_rights": ["PUBLIC"]}}]]
+    assert [sorted(c["aggs"]) for c in counts[1:]] == [["access_rights"], ["country"]]
 
 
 @pytest.mark.parametrize("filters", [{}, {"country": ["DE"]}, {"country": ["DE", "FR"], "access_rights": ["PUBLIC"]}])
@@ -637,6 +647,7 @@ def test_rebuild_swaps_the_alias_without_an_empty_window(make_backend, es_admin)
     settings = es_admin.indices.get_settings(index=new_index).body[new_index]["settings"]["index"]
     assert settings.get("refresh_interval") is None  # restored to the default after the bulk load
     assert settings["auto_expand_replicas"] == "0-1"
+    assert "durability" not in settings.get("translog", {})  # fsync per request again, as by default
     assert ids(b, "old") == []
     assert len(ids(b, "new")) == 100  # first page
     assert b.count() == n
@@ -671,6 +682,22 @@ def test_concrete_index_named_like_the_alias_is_refused(make_backend, es_admin):
     es_admin.indices.create(index=b.alias)
     with pytest.raises(CatalogueError, match="not an alias"):
         b.count()
+
+
+def test_rebuild_of_a_new_alias_creates_one_index_only(make_backend, es_admin):
+    b = make_backend(["en"])  # nothing created yet: the first call is the rebuild
+    assert not es_admin.indices.exists_alias(name=b.alias)
+    assert b.rebuild(docs(RECORDS[:3], ["en"])) == 3
+    assert list(es_admin.indices.get(index=f"{b.alias}-*").body) == [live_index(b)]
+    assert b.count() == 3
+
+
+def test_rebuild_refuses_a_concrete_index_named_like_the_alias(make_backend, es_admin):
+    b = make_backend()
+    es_admin.indices.create(index=b.alias)
+    with pytest.raises(CatalogueError, match="not an alias"):
+        b.rebuild(docs(RECORDS[:1]))
+    assert es_admin.indices.get(index=f"{b.alias}*").body.keys() == {b.alias}  # nothing created beside it
 
 
 def test_alias_removed_behind_our_back_is_recreated(backend, es_admin):
