@@ -71,12 +71,14 @@ log = logging.getLogger(__name__)
 # is replaced by an empty one (as the embedded backend does) and ``reindex`` refills it.
 # 2: language fields without frequencies and norms, suggestion fields without positions, keyword_key
 # without an inverted index, eager global ordinals on the facets
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: prefixes in every text field, words_all
 
 START_HINT = "start one with `bash scripts/elasticsearch start` or check GDI_ELASTICSEARCH_URL"
 
 # Scoring, as in the embedded backend: BM25 per field with these multipliers, best field wins.
 TEXT_BOOSTS = {"title_all": 3.0, "keywords_all": 2.0, "text_all": 1.0, "labels": 0.5}
+WORDS_FIELD = "words_all"
+PREFIX_MAX_CHARS = 6
 TIE_BREAKER = 0.1
 EXACT_BONUS = 1.0  # an exact match of the last term always outranks a prefix-only one (< EXACT_BONUS)
 PREFIX_SCORE = {"title_all": 0.3, "keywords_all": 0.2, "text_all": 0.1, "labels": 0.05}
@@ -294,10 +296,13 @@ class ElasticsearchBackend(SearchBackend):
                 props[lang] = {"type": "text", "analyzer": FOLDING_ANALYZER, **stem_only}
             return {"type": "object", "dynamic": "strict", "properties": props}
 
-        folded = {"type": "text", "analyzer": "whitespace"}
-        # Prefix terms indexed for the short fields only: they make the last-term prefix query a term
-        # lookup; on descriptions they would cost more indexing time than they save at query time.
-        folded_prefixed = {**folded, "index_prefixes": {"min_chars": MIN_PREFIX_CHARS, "max_chars": 6}}
+        # Prefix terms indexed in every text field: they make the last term's prefix clauses term
+        # lookups, which Lucene can intersect with filters. Without them a prefix query expands into
+        # every word it starts and builds the set of their documents first ("data" in the
+        # descriptions of a million datasets: a million documents, whatever the filters).
+        prefixes = {"index_prefixes": {"min_chars": MIN_PREFIX_CHARS, "max_chars": PREFIX_MAX_CHARS}}
+        # Every word of the four text fields again, in one field (see ``_in_any_field``).
+        folded = {"type": "text", "analyzer": "whitespace", "copy_to": WORDS_FIELD, **prefixes}
         # Suggestions only run term queries: frequencies and norms for BM25, no positions.
         suggest_field = {"type": "text", "analyzer": "whitespace", "index_options": "freqs", "fields": {
             "prefix": {"type": "text", "analyzer": PREFIX_ANALYZER, "search_analyzer": "standard",
@@ -306,10 +311,14 @@ class ElasticsearchBackend(SearchBackend):
             "id": {"type": "keyword"},
             "title": per_language(),
             "description": per_language(),
-            "title_all": folded_prefixed,
-            "keywords_all": folded_prefixed,
+            "title_all": folded,
+            "keywords_all": folded,
             "text_all": folded,
             "labels": folded,
+            # Which datasets hold a word (or a word's start) in any text field: one postings list to
+            # read for filtering and counting, instead of a union of four. No scores: no frequencies.
+            WORDS_FIELD: {"type": "text", "analyzer": "whitespace", "index_options": "docs", "norms": False,
+                          **prefixes},
             "suggest": {"type": "object", "dynamic": "strict",
                         "properties": {_safe(lang): suggest_field for lang in self.languages}},
             # Only ever aggregated (keyword suggestions): doc values, no inverted index.
@@ -625,8 +634,7 @@ class ElasticsearchBackend(SearchBackend):
     @staticmethod
     def _in_any_field(term: str, prefix: bool) -> dict[str, Any]:
         """A word of any text field (or, with ``prefix``, a word's start), as a filter."""
-        kind = "prefix" if prefix else "term"
-        return {"bool": {"should": [{kind: {field: term}} for field in TEXT_BOOSTS]}}
+        return {"prefix" if prefix else "term": {WORDS_FIELD: term}}
 
     def _term_clause(self, term: str, prefix: bool, stem_lang: str | None = None) -> dict[str, Any]:
         """One query term: its score, and which datasets it lets through.

@@ -25,7 +25,9 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -136,8 +138,25 @@ _KW_MAX_WORDS = 16
 # Candidates fetched by score before ordering ties by title: beyond this, ties on the last score
 # are cut in index order (only reachable with more than this many equally scored titles).
 _SUGGEST_MAX_CANDIDATES = 1024
+RESULT_CACHE_SIZE = 512  # searches whose results are kept per commit (see EmbeddedSearchBackend.search)
+_SORTS = frozenset({"relevance", "title", "-title", "modified", "-modified"})
 # Equal scores larger than this are not ordered by id (see _page_by_score).
 _TIE_GROUP_MAX = 1000
+
+
+def _query_key(query: SearchQuery) -> tuple:
+    """Everything that decides a search's result, hashable. The language only orders titles (and is
+    kept for snippets), so a relevance search in English and in Greek is one entry."""
+    lang = query.lang if query.sort in ("title", "-title") or query.highlight else ""
+    return (query.terms, query.phrases, tuple(sorted((f, tuple(v)) for f, v in query.filters.items() if v)),
+            query.sort, query.page, query.size, lang, tuple(sorted(query.ranges.items())), query.highlight)
+
+
+def _copy_result(result: SearchResult) -> SearchResult:
+    """A result the caller may change without changing the cached one."""
+    facets = {f: [FacetValue(v.value, v.count) for v in values] for f, values in result.facets.items()}
+    return SearchResult(total=result.total, ids=list(result.ids), facets=facets,
+                        highlights={i: dict(h) for i, h in result.highlights.items()})
 
 
 def _lang_field(lang: str) -> str:
@@ -240,6 +259,14 @@ class EmbeddedSearchBackend(SearchBackend):
         self._index: tantivy.Index | None = None
         self._generation = 0  # bumped on every reload: what cached facet counts belong to
         self._all_counts: tuple[int, dict[str, dict[str, int]] | None] | None = None
+        # Results of recent searches on the current commit: popular words are asked again and again
+        # (Elasticsearch's shard request cache does the same); emptied whenever the index changes.
+        self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self._results_generation = -1
+        self._results_lock = threading.Lock()
+        # One thread computes a search's page while the caller's counts its facets (see search).
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self._open()
 
     # Schema and opening ---------------------------------------------------------------------------
@@ -505,9 +532,15 @@ class EmbeddedSearchBackend(SearchBackend):
             writer.delete_all_documents()
 
     def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
         self._index = None
         self._meta_stamp = None
         self._all_counts = None
+        with self._results_lock:
+            self._results.clear()
 
     # Queries ------------------------------------------------------------------------------------------
     def _text_clause(self, term: str, fields: Sequence[str] = TEXT_FIELDS) -> Query:
@@ -664,43 +697,83 @@ class EmbeddedSearchBackend(SearchBackend):
         return self._sort_fields["en" if "en" in self._sort_fields else self.languages[0]]
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """The page of hits and the facet counts, computed side by side.
+
+        tantivy releases the GIL while it searches and aggregates, so on two cores the page (scoring
+        the matches) and the counts (aggregating over them) take as long as the longer of the two
+        rather than their sum: on a million datasets a common word's page and counts each take tens
+        of milliseconds. Which way the counts go only needs an estimate of the number of matches.
+        """
+        if query.sort not in _SORTS:
+            raise BadRequest(f"unknown sort {query.sort!r}")
         searcher, generation = self._searcher_at()
+        key = _query_key(query)
+        with self._results_lock:
+            if self._results_generation != generation:
+                self._results.clear()
+                self._results_generation = generation
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+                return _copy_result(cached)
+        result = self._search(searcher, generation, query)
+        with self._results_lock:
+            if self._results_generation == generation:
+                self._results[key] = result
+                if len(self._results) > RESULT_CACHE_SIZE:
+                    self._results.popitem(last=False)
+        return _copy_result(result)
+
+    def _search(self, searcher: tantivy.Searcher, generation: int, query: SearchQuery) -> SearchResult:
         text = self._text(query, searcher)
-        total: int | None = None
+        page = self._page_pool().submit(self._page, searcher, query, text)
+        try:
+            facets, matched = self._facets(searcher, generation, query, text, self._expected(searcher, query, text))
+        finally:
+            total, ids = page.result()  # (also when counting failed: the search must not outlive the call)
+        highlights = self._highlights(searcher, query, ids) if query.highlight and not query.is_match_all else {}
+        return SearchResult(total=matched if total is None else total, ids=ids, facets=facets, highlights=highlights)
+
+    def _page_pool(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                # Threads, not one: the portal searches from several request threads at once.
+                self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-page")
+            return self._pool
+
+    def _expected(self, searcher: tantivy.Searcher, query: SearchQuery, text: _Text) -> int:
+        """About how many documents match the words (taken as independent), to choose how to count
+        facets; the counts are exact either way."""
+        n = searcher.num_docs
+        if text.phrases:
+            return 0
+        for term in text.terms:
+            n = int(n * self._estimate(searcher, term) / max(1, searcher.num_docs))
+        return n
+
+    def _page(self, searcher: tantivy.Searcher, query: SearchQuery, text: _Text) -> tuple[int | None, list[str]]:
+        """The ids of the page asked for, and the number of matches when that comes with them."""
         if query.sort == "relevance" and not query.is_match_all:
-            page = None
             if len(query.terms) == 1 and not text.phrases and text.longer[0]:
                 # One word, matched as a prefix too: every exact match (BM25 + EXACT_BONUS) outranks
                 # every prefix-only one (at most PREFIX_SCORE), so a page that the exact matches fill
                 # is read from them alone, with the same scores; the total comes with the facets.
                 exact = self._query(query, self._text_clauses(text, "exact"))
                 page = self._page_by_score(searcher, [exact], query.offset, query.size, partial=True)
-            if page is None:
-                if len(query.terms) == 2 and not text.phrases and text.longer[-1]:
-                    # Two words, the last matched as a prefix too: its exact and prefix-only matches are
-                    # ranked apart and merged, which spares tantivy a union of the two over the whole
-                    # index. A score is the sum of two clause scores either way, so it is the same.
-                    parts = [self._query(query, self._text_clauses(text, p)) for p in ("exact", "prefix")]
-                else:
-                    parts = [self._query(query, self._text_clauses(text))]
-                total, ids = self._page_by_score(searcher, parts, query.offset, query.size)
+                if page is not None:
+                    return None, page[1]
+            if len(query.terms) == 2 and not text.phrases and text.longer[-1]:
+                # Two words, the last matched as a prefix too: its exact and prefix-only matches are
+                # ranked apart and merged, which spares tantivy a union of the two over the whole
+                # index. A score is the sum of two clause scores either way, so it is the same.
+                parts = [self._query(query, self._text_clauses(text, p)) for p in ("exact", "prefix")]
             else:
-                at_least, ids = page
-                if not query.filters and not query.ranges:  # the size decides how facets are counted
-                    at_least = max(at_least, self._estimate(searcher, query.terms[0]))
-        else:
-            tantivy_query = self._query(query, self._text_clauses(text))
-            if query.sort in ("relevance", "title", "-title"):
-                field = self._sort_field(query.lang)
-            elif query.sort in ("modified", "-modified"):
-                field = "modified"
-            else:
-                raise BadRequest(f"unknown sort {query.sort!r}")
-            order = Order.Desc if query.sort.startswith("-") else Order.Asc
-            total, ids = self._page_by_field(searcher, tantivy_query, field, order, query.offset, query.size)
-        highlights = self._highlights(searcher, query, ids) if query.highlight and not query.is_match_all else {}
-        facets, matched = self._facets(searcher, generation, query, text, total if total is not None else at_least)
-        return SearchResult(total=matched if total is None else total, ids=ids, facets=facets, highlights=highlights)
+                parts = [self._query(query, self._text_clauses(text))]
+            return self._page_by_score(searcher, parts, query.offset, query.size)
+        tantivy_query = self._query(query, self._text_clauses(text))
+        field = self._sort_field(query.lang) if query.sort in ("relevance", "title", "-title") else "modified"
+        order = Order.Desc if query.sort.startswith("-") else Order.Asc
+        return self._page_by_field(searcher, tantivy_query, field, order, query.offset, query.size)
 
     def _display(self, searcher: tantivy.Searcher, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Stored title and description (per language) of the given ids."""
