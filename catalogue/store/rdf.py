@@ -44,7 +44,7 @@ CURRENT = ox.NamedNode("urn:gdi:currentGraph")
 
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 _XSD_STRING_REF = URIRef(_XSD_STRING.value)
-SHARED_NODES = 20_000  # linked IRIs whose staged pairs mapping keeps (see _OxigraphReplacement._pairs)
+SHARED_NODES = 5_000  # linked IRIs whose staged pairs mapping keeps (see _OxigraphReplacement._pairs)
 MEMORY_QUADS = 500_000  # default of GDI_HARVEST_MEMORY_TRIPLES: about 4,000 rich datasets, ~200 MiB
 WRITE_QUEUE = 4  # pages waiting for the disk writer before add() waits
 _ACTIVE: set[str] = set()  # nodes with a replacement under way in this process
