@@ -357,6 +357,17 @@ class ElasticsearchBackend(SearchBackend):
         except NotFoundError:
             return []
 
+    def _live_targets(self) -> list[str]:
+        """The indices behind the alias (none yet: ``[]``); refuses a concrete index of the alias's name,
+        which the catalogue would otherwise write into or delete."""
+        targets = self._alias_targets()
+        if not targets and self.client.indices.exists(index=self.alias):
+            raise CatalogueError(
+                f"{self.alias} is an Elasticsearch index, not an alias; delete it or choose "
+                "another GDI_ELASTICSEARCH_INDEX (the catalogue manages versioned indices "
+                "behind that alias)")
+        return targets
+
     def _ensure(self) -> None:
         """Create the first index and the alias when missing; replace an index of another schema."""
         if self._ready:
@@ -365,14 +376,7 @@ class ElasticsearchBackend(SearchBackend):
             if self._ready:
                 return
             with self._calls(f"opening the index {self.alias}"):
-                targets = self._alias_targets()
-                if not targets:
-                    if self.client.indices.exists(index=self.alias):
-                        raise CatalogueError(
-                            f"{self.alias} is an Elasticsearch index, not an alias; delete it or choose "
-                            "another GDI_ELASTICSEARCH_INDEX (the catalogue manages versioned indices "
-                            "behind that alias)")
-                    targets = self._create_first()
+                targets = self._live_targets() or self._create_first()
                 meta = self.client.indices.get_mapping(index=targets[0]).body[targets[0]]["mappings"].get("_meta", {})
             expected = {"schema_version": SCHEMA_VERSION, "languages": list(self.languages)}
             if {k: meta.get(k) for k in expected} != expected:
@@ -555,11 +559,7 @@ class ElasticsearchBackend(SearchBackend):
             # A rebuild replaces whatever the alias points at, so it needs no first index of its own
             # (creating one only to delete it a moment later costs a mapping update and a deletion).
             with self._calls(f"opening the index {self.alias}"):
-                if not self._alias_targets() and self.client.indices.exists(index=self.alias):
-                    raise CatalogueError(
-                        f"{self.alias} is an Elasticsearch index, not an alias; delete it or choose "
-                        "another GDI_ELASTICSEARCH_INDEX (the catalogue manages versioned indices "
-                        "behind that alias)")
+                self._live_targets()
         written = self._rebuild(iter(documents), batch)
         self._ready = True
         return written
@@ -800,7 +800,7 @@ class ElasticsearchBackend(SearchBackend):
 
         counts = [counting(facet_filters, unfiltered, True)]
         for facet in active:
-            others = [self._facet_filter(f, v) for f, v in active.items() if f != facet]
+            others = [flt for f, flt in zip(active, facet_filters, strict=True) if f != facet]
             counts.append(counting(others, {facet: self._terms_agg(facet)}, False))
         return hits, counts
 

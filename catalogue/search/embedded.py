@@ -699,10 +699,11 @@ class EmbeddedSearchBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
         """The page of hits and the facet counts, computed side by side.
 
-        tantivy releases the GIL while it searches and aggregates, so on two cores the page (scoring
-        the matches) and the counts (aggregating over them) take as long as the longer of the two
-        rather than their sum: on a million datasets a common word's page and counts each take tens
-        of milliseconds. Which way the counts go only needs an estimate of the number of matches.
+        tantivy releases the GIL while it searches, so on two cores the page (scoring the matches, in
+        a pool thread) runs beside the counts (an aggregation, which holds the GIL: two of them would
+        not overlap), and a search takes as long as the longer of the two rather than their sum: on a
+        million datasets a common word's page and counts each take tens of milliseconds. Which way
+        the counts go only needs an estimate of the number of matches.
         """
         if query.sort not in _SORTS:
             raise BadRequest(f"unknown sort {query.sort!r}")

@@ -421,7 +421,7 @@ def staged_literal(value: str, language: str | None, datatype: URIRef | None) ->
 
     Oxigraph has already validated the language tag, and a string's lexical form is its value, so
     the constructor's work (a third of mapping's time) would change nothing; the result is equal to
-    ``Literal(value, lang=language, datatype=datatype)`` in every slot (``test_rdf_store`` checks).
+    ``Literal(value, lang=language, datatype=datatype)`` in every slot (``tests/unit/test_rdf_terms.py``).
     """
     literal = str.__new__(Literal, value)
     literal._language = language
