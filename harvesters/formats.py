@@ -290,6 +290,10 @@ def _parse(content: bytes, fmt: str, url: str, base_iri: str) -> Graph:
         raise _ParseFailure(sanitise(str(exc), 200)) from None
     if fmt in QUAD_FORMATS:
         _flatten(store, graph)
+    # rdflib's Graph and its namespace manager (made while parsing, for the prefixes) refer to each
+    # other, so the page's triples would wait for a full garbage collection before being freed; the
+    # prefixes are not needed, and a manager is made again if anything asks for one.
+    graph.namespace_manager = None
     return graph
 
 

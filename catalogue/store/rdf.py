@@ -78,6 +78,11 @@ class Description:
             values.append(o)
             self._count += 1
 
+    def put(self, subject: Node, predicate: Node, objects: list[Node]) -> None:
+        """All of ``subject``'s distinct ``predicate`` values at once (the list is kept, not copied)."""
+        self._index[(subject, predicate)] = objects
+        self._count += len(objects)
+
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
         return iter(self._index.get((subject, predicate), ()))
 
@@ -107,6 +112,17 @@ class GraphReplacement(ABC):
         many times, which is far cheaper than asking the store each time."""
         out = Description()
         _closure(self.graph().predicate_objects, subject, out, depth)
+        return out
+
+    def blank_subjects(self, identifiers: Iterable[str]) -> dict[str, list[BNode]]:
+        """Blank nodes with one of ``identifiers`` as ``dct:identifier``, as found in the staged triples
+        (whose blank-node labels are not those of the parsed pages)."""
+        wanted = set(identifiers)
+        out: dict[str, list[BNode]] = {}
+        if wanted:
+            for s, o in self.graph().subject_objects(DCT.identifier):
+                if isinstance(s, BNode) and str(o) in wanted:
+                    out.setdefault(str(o), []).append(s)
         return out
 
     def discard_replaced(self) -> None:  # noqa: B027 - optional
@@ -247,11 +263,13 @@ class OxigraphRdfStore(RdfStore):
 
 
 class _OxigraphReplacement(GraphReplacement):
-    """Pages go two ways as they arrive: to the new graph version on disk, written by a background
-    thread (RocksDB's writes release the GIL, so they overlap with fetching and parsing the next
-    page), and to an in-memory copy that mapping reads (about 15× faster than reading the disk store
-    back). A node larger than ``memory_quads`` (GDI_HARVEST_MEMORY_TRIPLES) drops the copy and is mapped
-    from disk, so memory stays bounded whatever the number of pages."""
+    """Pages are handed to a background thread as N-Triples bytes, which it loads into the new graph
+    version on disk and into an in-memory copy; Oxigraph parses and writes them without the GIL, so
+    this overlaps with mapping the next page. (Handing over Python ``Quad`` objects instead, and
+    ``bulk_extend``, held the GIL for the whole write: measured, it stalled everything else.) The
+    copy serves the datasets mapped across pages (see ``harvesters.page_mapping``), about 15× faster
+    than the disk store; a node larger than ``memory_quads`` (GDI_HARVEST_MEMORY_TRIPLES) drops it and
+    those datasets are read from disk, so memory stays bounded whatever the number of pages."""
 
     def __init__(self, store: ox.Store, node: str, memory_quads: int = MEMORY_QUADS):
         self.store = store
@@ -261,12 +279,13 @@ class _OxigraphReplacement(GraphReplacement):
         self.done = False
         self.triples = 0
         self.replaced: ox.NamedNode | None = None
-        self._iris: dict[ox.NamedNode, URIRef] = {}  # predicates and vocabulary IRIs recur in every dataset
+        self._terms = OxTerms()
         self._shared: dict[Node, Sequence[tuple[Node, Node]]] = {}  # see _pairs
         self._asked: set[Node] = set()
         self._shared_source: ox.Store | None = None
         self.memory: ox.Store | None = ox.Store()
-        self._writes: queue.Queue[list[ox.Quad] | None] = queue.Queue(maxsize=WRITE_QUEUE)
+        self._writes: queue.Queue[tuple[bytes | list[ox.Quad], ox.Store | None] | None] = queue.Queue(
+            maxsize=WRITE_QUEUE)
         self._write_error: BaseException | None = None
         self._writer: threading.Thread | None = None
         # Versions no pointer names are leftovers of a process that died mid-harvest.
@@ -279,33 +298,53 @@ class _OxigraphReplacement(GraphReplacement):
     def add(self, graph: Graph) -> int:
         inner = getattr(graph.store, "_inner", None)
         if isinstance(inner, ox.Store):
-            quads = [ox.Quad(q.subject, q.predicate, q.object, self.staging) for q in inner]
+            # Handed over as N-Triples bytes: Oxigraph writes and reads them without the GIL, whereas
+            # building one Python Quad per triple (and bulk_extend, which holds the GIL) would stall
+            # the mapping running in this thread for as long as the disk write lasts.
+            count = len(inner)
+            if not count:
+                return 0
+            payload: bytes | list[ox.Quad] = b"".join(
+                inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+                for name in [*inner.named_graphs(), ox.DefaultGraph()])
         else:  # a plain rdflib graph: convert term by term (slower, but any store works)
-            quads = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), self.staging) for s, p, o in graph]
-        if not quads:
-            return 0
-        if self.memory is not None:
-            if self.triples + len(quads) > self.memory_quads:
-                self.memory = None  # too big to keep: map from disk
-            else:
-                self.memory.extend(quads)
-        self._write(quads)
-        self.triples += len(quads)
-        return len(quads)
+            payload = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), self.staging) for s, p, o in graph]
+            count = len(payload)
+            if not count:
+                return 0
+        if self.memory is not None and self.triples + count > self.memory_quads:
+            self.memory = None  # too big to keep: map from disk
+        self._write(payload, self.memory)
+        self.triples += count
+        return count
 
-    def _write(self, quads: list[ox.Quad]) -> None:
+    def _load(self, store: ox.Store, payload: bytes | list[ox.Quad], *, bulk: bool) -> None:
+        """Blank nodes are renamed on loading bytes, so the copies on disk, in memory and in the page
+        share IRIs but not blank-node labels: mapping finds a blank-node dataset by its identifier."""
+        if isinstance(payload, bytes):
+            load = store.bulk_load if bulk else store.load
+            load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=self.staging, lenient=True)
+        elif bulk:
+            store.bulk_extend(payload)
+        else:
+            store.extend(payload)
+
+    def _write(self, payload: bytes | list[ox.Quad], memory: ox.Store | None) -> None:
         if self._write_error is not None:
             raise self._write_error
         if self._writer is None:
             self._writer = threading.Thread(target=self._write_loop, name=f"rdf-writer:{self.node}", daemon=True)
             self._writer.start()
-        self._writes.put(quads)  # blocks when the writer is WRITE_QUEUE pages behind: bounded memory
+        self._writes.put((payload, memory))  # blocks when the writer is WRITE_QUEUE pages behind: bounded memory
 
     def _write_loop(self) -> None:
-        while (quads := self._writes.get()) is not None:
+        while (item := self._writes.get()) is not None:
+            payload, memory = item
             if self._write_error is None:
                 try:
-                    self.store.bulk_extend(quads)
+                    self._load(self.store, payload, bulk=True)
+                    if memory is not None:
+                        self._load(memory, payload, bulk=False)
                 except BaseException as exc:  # reported by the next add() or by flush()
                     self._write_error = exc
 
@@ -319,15 +358,14 @@ class _OxigraphReplacement(GraphReplacement):
             raise self._write_error
 
     def graph(self) -> Graph:
+        self.flush()
         if self.memory is not None:
             return Graph(store=RdflibOxigraphStore(store=self.memory), identifier=URIRef(self.staging.value))
-        self.flush()
         return Graph(store=RdflibOxigraphStore(store=self.store), identifier=URIRef(self.staging.value))
 
     def closure(self, subject: Node, depth: int = 3) -> Description:
+        self.flush()
         source = self.memory if self.memory is not None else self.store
-        if source is self.store:
-            self.flush()
         if source is not self._shared_source:
             self._shared.clear()
             self._asked.clear()
@@ -352,21 +390,15 @@ class _OxigraphReplacement(GraphReplacement):
             if len(self._shared) >= SHARED_NODES:
                 self._shared.clear()
                 self._asked.clear()
-        iri, xsd_string = self._iri, _XSD_STRING
+        iri, literal = self._terms.iri, self._terms.literal
         out = []
         for quad in source.quads_for_pattern(_to_ox(node), None, None, self.staging):
             o = quad.object
             kind = type(o)
-            if kind is ox.Literal:
-                language = o.language
-                if language:
-                    o = staged_literal(o.value, language, None)
-                elif o.datatype == xsd_string:
-                    o = staged_literal(o.value, None, _XSD_STRING_REF)
-                else:  # typed values go through rdflib, which normalises their lexical form
-                    o = Literal(o.value, datatype=iri(o.datatype))
-            elif kind is ox.NamedNode:
+            if kind is ox.NamedNode:
                 o = iri(o)
+            elif kind is ox.Literal:
+                o = literal(o)
             else:
                 o = _from_ox(o)
             out.append((iri(quad.predicate), o))
@@ -380,14 +412,6 @@ class _OxigraphReplacement(GraphReplacement):
             else:
                 self._asked.add(node)
         return out
-
-    def _iri(self, term: ox.NamedNode) -> URIRef:
-        found = self._iris.get(term)
-        if found is None:
-            if len(self._iris) > 100_000:  # bounded: dataset IRIs are unique and would only fill it
-                self._iris.clear()
-            found = self._iris[term] = URIRef(term.value)
-        return found
 
     def commit(self) -> None:
         self.flush()
@@ -414,6 +438,70 @@ class _OxigraphReplacement(GraphReplacement):
             log.warning("writing the staged graph of node %s failed", self.node, exc_info=True)
         self.store.remove_graph(self.staging)
         self.done = True
+
+
+class OxTerms:
+    """Oxigraph terms as rdflib terms. The IRIs every dataset repeats (predicates, vocabularies) are
+    made once; the cache is bounded, because dataset IRIs are unique and would only fill it."""
+
+    __slots__ = ("_iris",)
+
+    def __init__(self) -> None:
+        self._iris: dict[ox.NamedNode, URIRef] = {}
+
+    def iri(self, term: ox.NamedNode) -> URIRef:
+        found = self._iris.get(term)
+        if found is None:
+            if len(self._iris) > 100_000:
+                self._iris.clear()
+            found = self._iris[term] = URIRef(term.value)
+        return found
+
+    def literal(self, term: ox.Literal) -> Literal:
+        language = term.language
+        if language:
+            return staged_literal(term.value, language, None)
+        if term.datatype == _XSD_STRING:
+            return staged_literal(term.value, None, _XSD_STRING_REF)
+        return Literal(term.value, datatype=self.iri(term.datatype))  # normalises typed lexical forms
+
+    def by_subject(self, graph: Graph) -> dict[Node, dict[URIRef, list[Node]]]:
+        """A parsed page's triples grouped by subject, then predicate: what mapping reads, made in one
+        pass over the page rather than one store lookup per resource."""
+        inner = getattr(graph.store, "_inner", None)
+        out: dict[Node, dict[URIRef, list[Node]]] = {}
+        if not isinstance(inner, ox.Store):  # any other rdflib store: its terms are rdflib's already
+            for s, p, o in graph:
+                out.setdefault(s, {}).setdefault(p, []).append(o)
+            return out
+        iri, literal, iris = self.iri, self.literal, self._iris
+        blanks: dict[str, BNode] = {}
+        named, lit = ox.NamedNode, ox.Literal
+        for quad in inner:
+            s = quad.subject
+            if type(s) is named:
+                s = iris.get(s) or iri(s)
+            else:
+                s = blanks.get(s.value) or blanks.setdefault(s.value, BNode(s.value))
+            o = quad.object
+            kind = type(o)
+            if kind is named:
+                o = iris.get(o) or iri(o)
+            elif kind is lit:
+                o = literal(o)
+            else:
+                o = blanks.get(o.value) or blanks.setdefault(o.value, BNode(o.value))
+            pairs = out.get(s)
+            if pairs is None:
+                pairs = out[s] = {}
+            p = quad.predicate
+            p = iris.get(p) or iri(p)
+            values = pairs.get(p)
+            if values is None:
+                pairs[p] = [o]
+            else:
+                values.append(o)
+        return out
 
 
 def staged_literal(value: str, language: str | None, datatype: URIRef | None) -> Literal:
