@@ -45,7 +45,7 @@ class Settings:
     harvest_retries: int = 2  # extra attempts after a timeout, a broken connection or a 5xx, with backoff
     harvest_node_budget: float = 900.0  # seconds for a whole pass over one node (all its requests)
     harvest_workers: int = 4  # nodes harvested at the same time
-    # Triples of a node kept in memory while it is mapped (fast); a bigger node is mapped from disk.
+    # Triples of unchanged (304) pages held in memory in case every page of the node is unchanged.
     harvest_memory_triples: int = 500_000
     harvest_scheduler: bool = False  # `serve` also harvests the nodes that are due, in the background
     allow_private_nodes: bool = False  # fetch nodes on loopback/private/link-local addresses (demo and tests)

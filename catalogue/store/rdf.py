@@ -45,7 +45,6 @@ CURRENT = ox.NamedNode("urn:gdi:currentGraph")
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 _XSD_STRING_REF = URIRef(_XSD_STRING.value)
 SHARED_NODES = 5_000  # linked IRIs whose staged pairs mapping keeps (see _OxigraphReplacement._pairs)
-MEMORY_QUADS = 500_000  # default of GDI_HARVEST_MEMORY_TRIPLES: about 4,000 rich datasets, ~200 MiB
 WRITE_QUEUE = 4  # pages waiting for the disk writer before add() waits
 _ACTIVE: set[str] = set()  # nodes with a replacement under way in this process
 _ACTIVE_LOCK = threading.Lock()
@@ -160,9 +159,8 @@ class RdfStore(ABC):
 class OxigraphRdfStore(RdfStore):
     name = "oxigraph"
 
-    def __init__(self, path: Path, lock_wait: float = 5.0, memory_quads: int = MEMORY_QUADS):
+    def __init__(self, path: Path, lock_wait: float = 5.0):
         self.path = Path(path)
-        self.memory_quads = memory_quads
         self.lock_wait = lock_wait
         self._lock = threading.RLock()
         self._store: ox.Store | None = None
@@ -170,7 +168,7 @@ class OxigraphRdfStore(RdfStore):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OxigraphRdfStore:
-        return cls(settings.resolved_rdf_store_path, memory_quads=settings.harvest_memory_triples)
+        return cls(settings.resolved_rdf_store_path)
 
     @contextmanager
     def _open(self) -> Iterator[ox.Store]:
@@ -211,7 +209,7 @@ class OxigraphRdfStore(RdfStore):
                 if node in _ACTIVE:
                     raise Conflict(f"node {node!r} is already being harvested by this process")
                 _ACTIVE.add(node)
-            replacement = _OxigraphReplacement(store, node, self.memory_quads)
+            replacement = _OxigraphReplacement(store, node)
             try:
                 yield replacement
             finally:
@@ -264,17 +262,15 @@ class OxigraphRdfStore(RdfStore):
 
 class _OxigraphReplacement(GraphReplacement):
     """Pages are handed to a background thread as N-Triples bytes, which it loads into the new graph
-    version on disk and into an in-memory copy; Oxigraph parses and writes them without the GIL, so
-    this overlaps with mapping the next page. (Handing over Python ``Quad`` objects instead, and
-    ``bulk_extend``, held the GIL for the whole write: measured, it stalled everything else.) The
-    copy serves the datasets mapped across pages (see ``harvesters.page_mapping``), about 15× faster
-    than the disk store; a node larger than ``memory_quads`` (GDI_HARVEST_MEMORY_TRIPLES) drops it and
-    those datasets are read from disk, so memory stays bounded whatever the number of pages."""
+    version on disk; Oxigraph parses and writes them without the GIL, so this overlaps with mapping the
+    next page. (Handing over Python ``Quad`` objects instead, and ``bulk_extend``, held the GIL for the
+    whole write: measured, it stalled everything else.) Only datasets that span pages are read back
+    (see ``harvesters.page_mapping``); an in-memory copy for them cost 150 MiB at 10,000 datasets and
+    was no longer worth it, so memory stays bounded whatever the number of pages."""
 
-    def __init__(self, store: ox.Store, node: str, memory_quads: int = MEMORY_QUADS):
+    def __init__(self, store: ox.Store, node: str):
         self.store = store
         self.node = node
-        self.memory_quads = memory_quads
         self.staging = ox.NamedNode(f"{_version_prefix(node)}{uuid.uuid4().hex}")
         self.done = False
         self.triples = 0
@@ -282,10 +278,7 @@ class _OxigraphReplacement(GraphReplacement):
         self._terms = OxTerms()
         self._shared: dict[Node, Sequence[tuple[Node, Node]]] = {}  # see _pairs
         self._asked: set[Node] = set()
-        self._shared_source: ox.Store | None = None
-        self.memory: ox.Store | None = ox.Store()
-        self._writes: queue.Queue[tuple[bytes | list[ox.Quad], ox.Store | None] | None] = queue.Queue(
-            maxsize=WRITE_QUEUE)
+        self._writes: queue.Queue[bytes | list[ox.Quad] | None] = queue.Queue(maxsize=WRITE_QUEUE)
         self._write_error: BaseException | None = None
         self._writer: threading.Thread | None = None
         # Versions no pointer names are leftovers of a process that died mid-harvest.
@@ -312,39 +305,31 @@ class _OxigraphReplacement(GraphReplacement):
             count = len(payload)
             if not count:
                 return 0
-        if self.memory is not None and self.triples + count > self.memory_quads:
-            self.memory = None  # too big to keep: map from disk
-        self._write(payload, self.memory)
+        self._write(payload)
         self.triples += count
         return count
 
-    def _load(self, store: ox.Store, payload: bytes | list[ox.Quad], *, bulk: bool) -> None:
-        """Blank nodes are renamed on loading bytes, so the copies on disk, in memory and in the page
-        share IRIs but not blank-node labels: mapping finds a blank-node dataset by its identifier."""
+    def _load(self, store: ox.Store, payload: bytes | list[ox.Quad]) -> None:
+        """Blank nodes are renamed on loading bytes, so the staged graph and the parsed page share
+        IRIs but not blank-node labels: mapping finds a blank-node dataset by its identifier."""
         if isinstance(payload, bytes):
-            load = store.bulk_load if bulk else store.load
-            load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=self.staging, lenient=True)
-        elif bulk:
-            store.bulk_extend(payload)
+            store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=self.staging, lenient=True)
         else:
-            store.extend(payload)
+            store.bulk_extend(payload)
 
-    def _write(self, payload: bytes | list[ox.Quad], memory: ox.Store | None) -> None:
+    def _write(self, payload: bytes | list[ox.Quad]) -> None:
         if self._write_error is not None:
             raise self._write_error
         if self._writer is None:
             self._writer = threading.Thread(target=self._write_loop, name=f"rdf-writer:{self.node}", daemon=True)
             self._writer.start()
-        self._writes.put((payload, memory))  # blocks when the writer is WRITE_QUEUE pages behind: bounded memory
+        self._writes.put(payload)  # blocks when the writer is WRITE_QUEUE pages behind: bounded memory
 
     def _write_loop(self) -> None:
-        while (item := self._writes.get()) is not None:
-            payload, memory = item
+        while (payload := self._writes.get()) is not None:
             if self._write_error is None:
                 try:
-                    self._load(self.store, payload, bulk=True)
-                    if memory is not None:
-                        self._load(memory, payload, bulk=False)
+                    self._load(self.store, payload)
                 except BaseException as exc:  # reported by the next add() or by flush()
                     self._write_error = exc
 
@@ -359,17 +344,11 @@ class _OxigraphReplacement(GraphReplacement):
 
     def graph(self) -> Graph:
         self.flush()
-        if self.memory is not None:
-            return Graph(store=RdflibOxigraphStore(store=self.memory), identifier=URIRef(self.staging.value))
         return Graph(store=RdflibOxigraphStore(store=self.store), identifier=URIRef(self.staging.value))
 
     def closure(self, subject: Node, depth: int = 3) -> Description:
         self.flush()
-        source = self.memory if self.memory is not None else self.store
-        if source is not self._shared_source:
-            self._shared.clear()
-            self._asked.clear()
-            self._shared_source = source
+        source = self.store
         out = Description()
         _closure(lambda node: self._pairs(source, node, node is not subject), subject, out, depth)
         return out
@@ -415,7 +394,6 @@ class _OxigraphReplacement(GraphReplacement):
 
     def commit(self) -> None:
         self.flush()
-        self.memory = None
         node = ox.NamedNode(node_graph_iri(self.node))
         self.replaced = _current(self.store, self.node)
         # One update: the pointer moves from the old version to the new one atomically.
@@ -431,7 +409,6 @@ class _OxigraphReplacement(GraphReplacement):
         self.replaced = None
 
     def abort(self) -> None:
-        self.memory = None
         try:
             self.flush()
         except Exception:  # the write that failed is what is being aborted
