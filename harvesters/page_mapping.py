@@ -210,7 +210,9 @@ def _walk(groups: Groups, subject: Node) -> tuple[Description, tuple[URIRef, ...
 
 def _fingerprint(pairs: dict[URIRef, list[Node]]) -> int | None:
     """Equal for equal sets of (predicate, object); ``None`` with blank nodes, whose labels differ per
-    page even when two pages say the same thing (and then the union has two copies)."""
+    page even when two pages say the same thing (and then the union has two copies). A 64-bit hash, kept
+    instead of the set to bound memory: a collision (odds about 2**-64 per pair of descriptions) would
+    keep a page-local mapping that misses the other page's triples of that one resource."""
     items = []
     for p, objects in pairs.items():
         for o in objects:
