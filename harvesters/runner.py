@@ -5,9 +5,10 @@ before anything visible changes; the node's graph is swapped in one step, then t
 updated in one transaction, then the index. If fetching or parsing fails, the staging graph is dropped
 and the node's earlier datasets stay exactly as they were.
 
-Nodes are harvested side by side by a bounded pool of workers: fetching and parsing (network and
-Rust-side work) overlap freely, while the short commit step (mapping, database, graph swap, index) runs
-one node at a time under a lock, so the stores see one writer and a slow node only ever holds up itself.
+Nodes are harvested side by side by a bounded pool of workers: fetching, parsing and mapping each page
+as it arrives (``harvesters.page_mapping``) overlap freely, while the commit step (datasets that span
+pages, database, graph swap, index) runs one node at a time under a lock, so the stores see one writer
+and a slow node only ever holds up itself.
 
 The same dataset IRI published by several nodes is one dataset with several sources (``DatasetSource``):
 the first node that published it provides the description shown, the others are listed with it, and when
