@@ -28,13 +28,14 @@ from rdflib.term import Node
 
 from catalogue.dcat import values as v
 from catalogue.dcat.profile import DATASET_TYPES, DCAT, DCT, RDF, MappedDataset, MappingContext, map_dataset
-from catalogue.store.rdf import Description, GraphReplacement, OxTerms
+from catalogue.store.rdf import Description, GraphReplacement, OxTerms, Pairs, description, walk
 
 SAME = -1  # described on several pages, identically and without blank nodes
 CONFLICT = -2  # described differently on several pages (or a dataset described on several pages)
 DEPTH = 3  # as RdfStore.describe: IRIs are followed this many links from the dataset
 
 Groups = dict[Node, dict[URIRef, list[Node]]]
+_NONE: dict[URIRef, list[Node]] = {}  # a resource without triples on the page
 
 
 @dataclass(slots=True)
@@ -180,32 +181,17 @@ def _datasets(groups: Groups) -> list[Node]:
 
 
 def _walk(groups: Groups, subject: Node) -> tuple[Description, tuple[URIRef, ...], tuple[URIRef, ...]]:
-    """``subject``'s description on this page, walked as ``catalogue.store.rdf._closure`` walks a store
-    (blank nodes fully, IRIs ``DEPTH`` links deep, never through rdf:type), and the IRIs it reached."""
-    rdf_type = RDF.type
-    out = Description()
+    """``subject``'s description on this page (as ``catalogue.store.rdf.walk`` defines it for a store),
+    and the IRIs it reached with and without triples on this page."""
     local: list[URIRef] = []
     dangling: list[URIRef] = []
-    seen: set[Node] = set()
-    todo: list[tuple[Node, int]] = [(subject, DEPTH)]
-    while todo:
-        node, left = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        pairs = groups.get(node)
-        if isinstance(node, URIRef):
-            (local if pairs else dangling).append(node)
-        if not pairs:
-            continue
-        for p, objects in pairs.items():
-            out.put(node, p, objects)
-            for o in objects:
-                if isinstance(o, BNode):
-                    todo.append((o, left))
-                elif isinstance(o, URIRef) and left > 0 and p != rdf_type and o not in seen:
-                    todo.append((o, left - 1))
-    return out, tuple(local), tuple(dangling)
+
+    def noted() -> Iterator[tuple[Node, Pairs]]:
+        for node, pairs in walk(lambda node: groups.get(node, _NONE), subject, DEPTH):
+            if isinstance(node, URIRef):
+                (local if pairs else dangling).append(node)
+            yield node, pairs
+    return description(noted()), tuple(local), tuple(dangling)
 
 
 def _fingerprint(pairs: dict[URIRef, list[Node]]) -> int | None:

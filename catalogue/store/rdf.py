@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,13 +70,6 @@ class Description:
         self._index: dict[tuple[Node, Node], list[Node]] = {}
         self._count = 0
 
-    def add(self, triple: tuple[Node, Node, Node]) -> None:
-        s, p, o = triple
-        values = self._index.setdefault((s, p), [])
-        if o not in values:
-            values.append(o)
-            self._count += 1
-
     def put(self, subject: Node, predicate: Node, objects: list[Node]) -> None:
         """All of ``subject``'s distinct ``predicate`` values at once (the list is kept, not copied)."""
         self._index[(subject, predicate)] = objects
@@ -109,9 +102,8 @@ class GraphReplacement(ABC):
     def closure(self, subject: Node, depth: int = 3) -> Description:
         """``subject``'s staged description (as :meth:`RdfStore.describe`) in memory: mapping reads it
         many times, which is far cheaper than asking the store each time."""
-        out = Description()
-        _closure(self.graph().predicate_objects, subject, out, depth)
-        return out
+        source = self.graph()
+        return description(walk(lambda node: _grouped(source.predicate_objects(node)), subject, depth))
 
     def blank_subjects(self, identifiers: Iterable[str]) -> dict[str, list[BNode]]:
         """Blank nodes with one of ``identifiers`` as ``dct:identifier``, as found in the staged triples
@@ -233,7 +225,10 @@ class OxigraphRdfStore(RdfStore):
                                 if isinstance(s, BNode)), None)
             out = Graph()
             if subject is not None:
-                _closure(source.predicate_objects, subject, out, depth=3)
+                for node, pairs in walk(lambda node: _grouped(source.predicate_objects(node)), subject, 3):
+                    for p, objects in pairs.items():
+                        for o in objects:
+                            out.add((node, p, o))
             return out
 
     def drop_node(self, node: str) -> None:
@@ -276,7 +271,7 @@ class _OxigraphReplacement(GraphReplacement):
         self.triples = 0
         self.replaced: ox.NamedNode | None = None
         self._terms = OxTerms()
-        self._shared: dict[Node, Sequence[tuple[Node, Node]]] = {}  # see _pairs
+        self._shared: dict[Node, Pairs] = {}  # see _pairs
         self._asked: set[Node] = set()
         self._writes: queue.Queue[bytes | list[ox.Quad] | None] = queue.Queue(maxsize=WRITE_QUEUE)
         self._write_error: BaseException | None = None
@@ -309,13 +304,13 @@ class _OxigraphReplacement(GraphReplacement):
         self.triples += count
         return count
 
-    def _load(self, store: ox.Store, payload: bytes | list[ox.Quad]) -> None:
+    def _load(self, payload: bytes | list[ox.Quad]) -> None:
         """Blank nodes are renamed on loading bytes, so the staged graph and the parsed page share
         IRIs but not blank-node labels: mapping finds a blank-node dataset by its identifier."""
         if isinstance(payload, bytes):
-            store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=self.staging, lenient=True)
+            self.store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=self.staging, lenient=True)
         else:
-            store.bulk_extend(payload)
+            self.store.bulk_extend(payload)
 
     def _write(self, payload: bytes | list[ox.Quad]) -> None:
         if self._write_error is not None:
@@ -329,7 +324,7 @@ class _OxigraphReplacement(GraphReplacement):
         while (payload := self._writes.get()) is not None:
             if self._write_error is None:
                 try:
-                    self._load(self.store, payload)
+                    self._load(payload)
                 except BaseException as exc:  # reported by the next add() or by flush()
                     self._write_error = exc
 
@@ -348,13 +343,10 @@ class _OxigraphReplacement(GraphReplacement):
 
     def closure(self, subject: Node, depth: int = 3) -> Description:
         self.flush()
-        source = self.store
-        out = Description()
-        _closure(lambda node: self._pairs(source, node, node is not subject), subject, out, depth)
-        return out
+        return description(walk(lambda node: self._pairs(node, node is not subject), subject, depth))
 
-    def _pairs(self, source: ox.Store, node: Node, shared: bool) -> Sequence[tuple[Node, Node]]:
-        """``node``'s staged (predicate, object) pairs as rdflib terms, converted here rather than by
+    def _pairs(self, node: Node, shared: bool) -> Pairs:
+        """``node``'s staged (predicate, objects) pairs as rdflib terms, converted here rather than by
         oxrdflib so that the IRIs every dataset repeats are made once.
 
         The IRIs a dataset links to (publisher, themes, licences, formats...) are mostly shared by
@@ -370,8 +362,8 @@ class _OxigraphReplacement(GraphReplacement):
                 self._shared.clear()
                 self._asked.clear()
         iri, literal = self._terms.iri, self._terms.literal
-        out = []
-        for quad in source.quads_for_pattern(_to_ox(node), None, None, self.staging):
+        out: dict[URIRef, list[Node]] = {}
+        for quad in self.store.quads_for_pattern(_to_ox(node), None, None, self.staging):
             o = quad.object
             kind = type(o)
             if kind is ox.NamedNode:
@@ -380,13 +372,11 @@ class _OxigraphReplacement(GraphReplacement):
                 o = literal(o)
             else:
                 o = _from_ox(o)
-            out.append((iri(quad.predicate), o))
+            out.setdefault(iri(quad.predicate), []).append(o)
         if cacheable:
             # IRIs without triples (vocabulary terms) are kept at once; described ones from their
             # second use, so that one dataset's own distributions do not fill the cache.
-            if not out:
-                self._shared[node] = ()
-            elif node in self._asked:
+            if not out or node in self._asked:
                 self._shared[node] = out
             else:
                 self._asked.add(node)
@@ -539,10 +529,13 @@ def _to_ox(term: Node):
     raise TypeError(f"cannot store {term!r}")
 
 
-def _closure(pairs: Callable[[Node], Iterable[tuple[Node, Node]]], subject: Node, out: Graph | Description,
-             depth: int) -> None:
-    """Copy ``subject``'s triples, then follow blank nodes fully and described IRIs ``depth`` levels;
-    ``pairs(node)`` gives a node's (predicate, object) pairs, from whichever store."""
+Pairs = Mapping[Node, Sequence[Node]]  # a resource's objects, by predicate
+
+
+def walk(pairs: Callable[[Node], Pairs], subject: Node, depth: int) -> Iterator[tuple[Node, Pairs]]:
+    """Every resource of ``subject``'s description with its pairs (empty when it has none), subject
+    first: blank nodes are followed fully, IRIs ``depth`` links deep and never through rdf:type. The
+    one definition of a description, whichever store ``pairs(node)`` reads."""
     rdf_type = RDF.type  # (a closed rdflib namespace checks the name on every access)
     seen: set[Node] = set()
     todo: list[tuple[Node, int]] = [(subject, depth)]
@@ -551,12 +544,30 @@ def _closure(pairs: Callable[[Node], Iterable[tuple[Node, Node]]], subject: Node
         if node in seen:
             continue
         seen.add(node)
-        for p, o in pairs(node):
-            out.add((node, p, o))
-            if isinstance(o, BNode):
-                todo.append((o, left))
-            elif isinstance(o, URIRef) and left > 0 and p != rdf_type and o not in seen:
-                todo.append((o, left - 1))
+        found = pairs(node)
+        yield node, found
+        for p, objects in found.items():
+            for o in objects:
+                if isinstance(o, BNode):
+                    todo.append((o, left))
+                elif isinstance(o, URIRef) and left > 0 and p != rdf_type and o not in seen:
+                    todo.append((o, left - 1))
+
+
+def _grouped(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, list[Node]]:
+    out: dict[Node, list[Node]] = {}
+    for p, o in pairs:
+        out.setdefault(p, []).append(o)
+    return out
+
+
+def description(walked: Iterable[tuple[Node, Pairs]]) -> Description:
+    """What :func:`walk` reached, as the in-memory description mapping reads."""
+    out = Description()
+    for node, pairs in walked:
+        for p, objects in pairs.items():
+            out.put(node, p, objects)
+    return out
 
 
 RDF_STORES: dict[str, type[RdfStore]] = {"oxigraph": OxigraphRdfStore}
