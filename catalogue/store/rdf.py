@@ -50,6 +50,10 @@ _ACTIVE: set[str] = set()  # nodes with a replacement under way in this process
 _ACTIVE_LOCK = threading.Lock()
 
 
+Pairs = Mapping[Node, Sequence[Node]]  # a resource's objects, by predicate
+_NO_PAIRS: Pairs = {}
+
+
 def node_graph_iri(node: str) -> str:
     """The node's own IRI: subject of its pointer triple, and its graph in the layout before versions."""
     return GRAPH_BASE + node
@@ -60,26 +64,24 @@ def _version_prefix(node: str) -> str:
 
 
 class Description:
-    """Triples indexed by (subject, predicate): all that mapping one dataset asks of a graph
+    """Triples indexed by subject, then predicate: all that mapping one dataset asks of a graph
     (``objects(s, p)``), without the cost of an rdflib graph (its store keeps three indexes and
-    context bookkeeping for every triple added)."""
+    context bookkeeping for every triple added). A resource's pairs are kept as given, not copied."""
 
-    __slots__ = ("_index", "_count")
+    __slots__ = ("_index",)
 
     def __init__(self) -> None:
-        self._index: dict[tuple[Node, Node], list[Node]] = {}
-        self._count = 0
+        self._index: dict[Node, Pairs] = {}
 
-    def put(self, subject: Node, predicate: Node, objects: list[Node]) -> None:
-        """All of ``subject``'s distinct ``predicate`` values at once (the list is kept, not copied)."""
-        self._index[(subject, predicate)] = objects
-        self._count += len(objects)
+    def put_all(self, subject: Node, pairs: Pairs) -> None:
+        """All of ``subject``'s (predicate, objects) at once."""
+        self._index[subject] = pairs
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        return iter(self._index.get((subject, predicate), ()))
+        return iter(self._index.get(subject, _NO_PAIRS).get(predicate, ()))
 
     def __len__(self) -> int:
-        return self._count
+        return sum(len(objects) for pairs in self._index.values() for objects in pairs.values())
 
 
 class GraphReplacement(ABC):
@@ -529,14 +531,13 @@ def _to_ox(term: Node):
     raise TypeError(f"cannot store {term!r}")
 
 
-Pairs = Mapping[Node, Sequence[Node]]  # a resource's objects, by predicate
-
-
 def walk(pairs: Callable[[Node], Pairs], subject: Node, depth: int) -> Iterator[tuple[Node, Pairs]]:
     """Every resource of ``subject``'s description with its pairs (empty when it has none), subject
     first: blank nodes are followed fully, IRIs ``depth`` links deep and never through rdf:type. The
     one definition of a description, whichever store ``pairs(node)`` reads."""
-    rdf_type = RDF.type  # (a closed rdflib namespace checks the name on every access)
+    # A set: its membership test tries identity first, where ``p != RDF.type`` would call rdflib's
+    # Python-level __eq__ for every pair (and a closed namespace checks the name on every access).
+    not_followed = {RDF.type}
     seen: set[Node] = set()
     todo: list[tuple[Node, int]] = [(subject, depth)]
     while todo:
@@ -550,7 +551,7 @@ def walk(pairs: Callable[[Node], Pairs], subject: Node, depth: int) -> Iterator[
             for o in objects:
                 if isinstance(o, BNode):
                     todo.append((o, left))
-                elif isinstance(o, URIRef) and left > 0 and p != rdf_type and o not in seen:
+                elif isinstance(o, URIRef) and left > 0 and p not in not_followed and o not in seen:
                     todo.append((o, left - 1))
 
 
@@ -564,9 +565,10 @@ def _grouped(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, list[Node]]:
 def description(walked: Iterable[tuple[Node, Pairs]]) -> Description:
     """What :func:`walk` reached, as the in-memory description mapping reads."""
     out = Description()
+    put = out.put_all
     for node, pairs in walked:
-        for p, objects in pairs.items():
-            out.put(node, p, objects)
+        if pairs:
+            put(node, pairs)
     return out
 
 
