@@ -848,8 +848,8 @@ def faceted(tmp_path_factory):
     b.close()
 
 
-@pytest.mark.parametrize("strategy", ["default", "all minus others", "direct", "filters apart", "short lists",
-                                      "tight lists", "term sets"])
+@pytest.mark.parametrize("strategy", ["default", "all minus others", "direct", "filters together", "filters apart",
+                                      "short lists", "tight lists", "term sets"])
 @pytest.mark.parametrize("spec", FACET_QUERIES)
 def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec):
     import catalogue.search.embedded as embedded
@@ -859,6 +859,8 @@ def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec)
         monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 0.0)
     elif strategy == "direct":
         monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 2.0)
+    elif strategy == "filters together":  # one aggregation with a filter bucket per group, whatever the words
+        monkeypatch.setattr(embedded, "_GROUPS_SHARE", 0.0)
     elif strategy == "filters apart":
         monkeypatch.setattr(EmbeddedSearchBackend, "_filter_strings", lambda self, query: None)
     elif strategy in ("short lists", "tight lists"):  # top lists shorter than the values: ties at their cut
