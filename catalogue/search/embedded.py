@@ -1045,7 +1045,7 @@ class EmbeddedSearchBackend(SearchBackend):
         tests each value against the list.)
         """
         raw = searcher.aggregate(rest, self._count_aggs(searcher, facets, complete=True))
-        n = int((raw.get("n") or {}).get("value") or 0)
+        n = _matched(raw, facets)
         out = {f: _minus(everything[f], c) for f, c in _column_counts(facets, raw).items()}
         for facet in facets:
             if facet not in COLUMN_FACETS:
@@ -1055,8 +1055,11 @@ class EmbeddedSearchBackend(SearchBackend):
     def _count_aggs(self, searcher: tantivy.Searcher, facets: Sequence[str], complete: bool,
                     prefix: str = "") -> dict[str, Any]:
         one_segment = searcher.num_segments <= 1
-        aggs: dict[str, Any] = {prefix + "n": {"value_count": {"field": "id_key"}}}
-        for field in _columns_of(facets):
+        columns = _columns_of(facets)
+        # Every document has one string in every facet column ("" for none), so a column's complete
+        # counts add up to the number of matches; counting them apart costs 10-15 % more.
+        aggs: dict[str, Any] = {} if columns else {prefix + "n": _VALUE_COUNT}
+        for field in columns:
             aggs[prefix + field] = self._terms_agg(field, _ALL_BUCKETS, _ALL_BUCKETS)
         for facet in facets:
             if facet in COLUMN_FACETS:
@@ -1082,7 +1085,7 @@ class EmbeddedSearchBackend(SearchBackend):
             if not complete and not _ties_resolved(found, len(result.get("buckets") or ()), _FACET_FETCH):
                 return None
             out[facet] = found
-        return int((raw.get(prefix + "n") or {}).get("value") or 0), out
+        return _matched(raw, facets, prefix), out
 
     def _count(self, searcher: tantivy.Searcher, query: Query, facets: Sequence[str],
                complete: bool = False) -> tuple[int, dict[str, dict[str, int]]]:
@@ -1099,7 +1102,9 @@ class EmbeddedSearchBackend(SearchBackend):
                 raise
             if complete:
                 raise _Incomplete() from exc
-            raw = self._aggregate_apart(searcher, query, self._count_aggs(searcher, facets, complete))
+            # (a column may come back top-N only: the matches are counted apart)
+            raw = self._aggregate_apart(searcher, query, {**self._count_aggs(searcher, facets, complete),
+                                                          "n": _VALUE_COUNT})
         parsed = self._parse_counts(raw, facets, complete)
         if parsed is None:  # values tied with the last one shown may have been cut: count them all.
             return self._count(searcher, query, facets, complete=True)
@@ -1260,6 +1265,18 @@ class _Text:
     longer: list[dict[str, list[str]] | None]
     longer_any: list[list[str] | None]  # the same in ALL_TEXT
     phrases: list[Query]
+
+
+_VALUE_COUNT = {"value_count": {"field": "id_key"}}
+
+
+def _matched(raw: dict[str, Any], facets: Sequence[str], prefix: str = "") -> int:
+    """The number of documents an aggregation from ``_count_aggs`` ran over."""
+    counted = raw.get(prefix + "n")
+    if counted is not None:
+        return int(counted.get("value") or 0)
+    column = _columns_of(facets)[0]
+    return sum(int(b.get("doc_count") or 0) for b in (raw.get(prefix + column) or {}).get("buckets") or ())
 
 
 def _buckets(result: dict[str, Any] | None) -> dict[str, int]:
