@@ -27,7 +27,16 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from catalogue.dcat import values as v
-from catalogue.dcat.profile import DATASET_TYPES, DCAT, DCT, RDF, MappedDataset, MappingContext, map_dataset
+from catalogue.dcat.profile import (
+    DATASET_TYPES,
+    DCAT,
+    DCT,
+    RDF,
+    MappedDataset,
+    MappingContext,
+    map_dataset,
+    select_datasets,
+)
 from catalogue.store.rdf import Description, GraphReplacement, OxTerms, Pairs, description, walk
 
 SAME = -1  # described on several pages, identically and without blank nodes
@@ -164,20 +173,15 @@ class PageMapper:
 
 
 def _datasets(groups: Groups) -> list[Node]:
-    """The page's datasets, as :func:`catalogue.dcat.profile.dataset_subjects` finds them in a graph."""
-    rdf_type, dataset_link = RDF.type, DCAT.dataset
-    found: dict[Node, None] = {}
-    for subject, pairs in groups.items():
-        types = pairs.get(rdf_type)
-        if types and any(t in DATASET_TYPES for t in types):
-            found[subject] = None
-    for pairs in groups.values():
-        for o in pairs.get(dataset_link, ()):
-            if o not in found and v.is_resource(o):
-                described = groups.get(o)
-                if described and (DCT.title in described or DCT.identifier in described):
-                    found[o] = None
-    return v._sorted(found)
+    """The page's datasets, by the rule :func:`catalogue.dcat.profile.dataset_subjects` applies to a graph."""
+    rdf_type, dataset_link, title, identifier = RDF.type, DCAT.dataset, DCT.title, DCT.identifier
+    typed = (s for s, pairs in groups.items() if any(t in DATASET_TYPES for t in pairs.get(rdf_type, ())))
+    linked = (o for pairs in groups.values() for o in pairs.get(dataset_link, ()))
+
+    def described(s: Node) -> bool:
+        pairs = groups.get(s, _NONE)
+        return title in pairs or identifier in pairs
+    return select_datasets(typed, linked, described)
 
 
 def _walk(groups: Groups, subject: Node) -> tuple[Description, tuple[URIRef, ...], tuple[URIRef, ...]]:

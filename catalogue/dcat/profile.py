@@ -8,7 +8,7 @@ cannot be shown at all (no title) is rejected.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -160,12 +160,18 @@ def dataset_subjects(g: Graph) -> list[Node]:
     A subject only linked from a catalogue (no triples of its own) is skipped: it is a reference to a
     dataset described elsewhere, not a description.
     """
-    found: dict[Node, None] = {}
-    for t in DATASET_TYPES:
-        for s in g.subjects(RDF.type, t):
-            found[s] = None
-    for s in g.objects(None, DCAT.dataset):
-        if v.is_resource(s) and s not in found and v.first(g, s, DCT.title, DCT.identifier) is not None:
+    return select_datasets((s for t in DATASET_TYPES for s in g.subjects(RDF.type, t)),
+                           g.objects(None, DCAT.dataset),
+                           lambda s: v.first(g, s, DCT.title, DCT.identifier) is not None)
+
+
+def select_datasets(typed: Iterable[Node], linked: Iterable[Node], described: Callable[[Node], bool]) -> list[Node]:
+    """The rule of :func:`dataset_subjects`, whatever holds the triples: ``typed``, the subjects typed
+    with one of DATASET_TYPES; ``linked``, the objects of ``dcat:dataset``; ``described(s)``, whether
+    ``s`` has a ``dct:title`` or a ``dct:identifier``."""
+    found = dict.fromkeys(typed)
+    for s in linked:
+        if v.is_resource(s) and s not in found and described(s):
             found[s] = None
     return v._sorted(found)
 
@@ -306,5 +312,5 @@ def _label(g: Graph, s: Node) -> str:
     return str(s) if not isinstance(s, BNode) else "(blank node)"
 
 
-__all__ = ["DEFAULT_CHAIN", "MappedDataset", "MappingContext", "Profile", "dataset_subjects",
+__all__ = ["DEFAULT_CHAIN", "MappedDataset", "MappingContext", "Profile", "dataset_subjects", "select_datasets",
            "map_dataset", "map_datasets"]
