@@ -102,7 +102,8 @@ _FACET_SEGMENT_SIZE = FACET_SIZE * 100
 # few distinct strings for the usual data (one node and access right per dataset, one or two themes,
 # countries and health categories). Each column costs about 1.7 ms per 750,000 matches on a million
 # datasets, and a few hundred distinct strings cost little: a country's or health category's second
-# and third values share a column (9 -> 7 columns took p95 at a million from 31 to 29 ms). Keywords
+# and third values share a column (9 -> 7 columns: p95 at a million 31.4 -> 28.8 ms on the same
+# prebuilt indexes; the full benchmark varies by about 1 ms, see docs/DECISIONS.md 16). Keywords
 # (free text, thousands of values) keep their multi-valued column, counted top-N.
 FACET_COLUMNS: dict[str, tuple[tuple[str, int, int | None], ...]] = {
     "facets_na": (("node", 0, None), ("access_rights", 0, None)),
@@ -936,14 +937,14 @@ class EmbeddedSearchBackend(SearchBackend):
         return [v for v, _ in hits]
 
     def _facets(self, searcher: tantivy.Searcher, generation: int, query: SearchQuery, text: _Text,
-                at_least: int) -> tuple[dict[str, list[FacetValue]], int]:
+                expected: int) -> tuple[dict[str, list[FacetValue]], int]:
         """Drill-down counts (each filtered facet counted without its own filter), and the number of
         matches (with every filter).
 
         The unfiltered facets are counted on the matches, each filtered facet on the matches of the
         other filters. When the words match many documents, one aggregation over their matches does
         it all (each filter set a ``filter`` bucket), so the words are looked up once. A match set that
-        holds most of the index (``at_least`` is a lower bound of its size) is counted as all
+        holds most of the index (``expected`` estimates the words' matches) is counted as all
         documents (counted once per commit) minus the documents that do not match, which are fewer.
         """
         filtered = [f for f in FACETS if query.filters.get(f)]
@@ -955,7 +956,7 @@ class EmbeddedSearchBackend(SearchBackend):
         for facets, skip in groups:
             others = any(v for k, v in query.filters.items() if k != skip) or bool(query.ranges)
             complement = None
-            if not others and at_least > _COMPLEMENT_SHARE * searcher.num_docs:
+            if not others and expected > _COMPLEMENT_SHARE * searcher.num_docs:
                 complement = self._all_counts_at(searcher, generation)
             if complement is None:
                 pending.append((facets, skip))
@@ -972,7 +973,7 @@ class EmbeddedSearchBackend(SearchBackend):
         # One aggregation with a filter bucket per group reads the words' matches once, but each
         # bucket first collects its filter's documents over the whole index: worth it only when the
         # words match many documents (measured on a million: 0.6-5 ms saved per search below).
-        grouped = match and len(pending) > 1 and at_least >= _GROUPS_SHARE * searcher.num_docs
+        grouped = match and len(pending) > 1 and expected >= _GROUPS_SHARE * searcher.num_docs
         filters = self._filter_strings(query) if grouped else None
         if filters is not None:
             base = self._query(replace(query, filters={}), match)
