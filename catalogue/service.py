@@ -225,6 +225,9 @@ class Catalogue:
         total = self.search_backend.rebuild(documents())
         if progress:
             progress(f"indexed {total} datasets")
+            if getattr(self.search_backend, "merge_task", None):
+                progress("the new index is searchable; Elasticsearch is merging it into one segment in the "
+                         "background (searches get faster when it is done)")
         return total
 
     def index_is_stale(self) -> bool:

@@ -288,6 +288,10 @@ class SearchBackend(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files or connections."""
 
+    def forget_results(self) -> None:  # noqa: B027 - optional hook
+        """Empty the cache of whole search results, if the backend keeps one (what it keeps per commit
+        stays): a benchmark that warms a backend up must then time its queries, not cache hits."""
+
 
 __all__ = [
     "MARK_END", "MARK_START", "MIN_PREFIX_CHARS", "RANGES", "SuggestQuery", "Suggestion", "clean_marks",

@@ -535,6 +535,10 @@ class EmbeddedSearchBackend(SearchBackend):
         with self._writer() as writer:
             writer.delete_all_documents()
 
+    def forget_results(self) -> None:
+        with self._results_lock:
+            self._results.clear()
+
     def close(self) -> None:
         with self._pool_lock:
             if self._pool is not None:

@@ -6,6 +6,7 @@ totals, facet counts and orders for the same documents.
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -374,6 +375,75 @@ def test_small_facets_counted_together_are_limited_and_ordered(make_backend, mon
     assert facet(result, "node")[:2] == [("n01", 2), ("n04", 2)]
 
 
+def most_words_corpus():
+    """Words that match most datasets ("genome", "cancer"), some ("rare") and few ("pharmaco"), with skewed
+    keywords (more values than a short facet list shows) and several countries and nodes."""
+    rng = random.Random(11)
+    pool = [f"kw{i:02d}" for i in range(14)]
+    records = []
+    for i in range(90):
+        words = [w for w, share in (("genome", 0.9), ("cancer", 0.7), ("rare", 0.2), ("pharmaco", 0.05))
+                 if rng.random() < share]
+        if i % 9 == 0:
+            words.append("genomes")  # a word that "genome" starts: a match the word statistics leave out
+        keywords = sorted({rng.choice(pool[:1 + rng.randrange(len(pool))]) for _ in range(rng.randrange(4))})
+        records.append(record(f"d{i:03d}", {"en": " ".join(["Study", *words])}, node=f"n{i % 7}",
+                              countries=sorted({rng.choice("ABCDE") + "X" for _ in range(1 + i % 2)}),
+                              access=rng.choice(["PUBLIC", "RESTRICTED", "NON_PUBLIC"]),
+                              keywords={"en": keywords}))
+    return records
+
+
+@pytest.mark.parametrize(("facet_size", "top"), [(50, 200), (3, 4), (3, 8)])
+def test_counts_as_all_minus_the_rest_equal_direct_counts(make_backend, monkeypatch, facet_size, top):
+    """Words matching most datasets are counted as every dataset minus the rest (``_complement_counts``);
+    with a short keyword list and few candidates the difference cannot always be proved exact, and
+    the counts are then taken directly."""
+    monkeypatch.setattr(elastic, "FACET_SIZE", facet_size)
+    monkeypatch.setattr(elastic, "COMPLEMENT_TOP", top)
+    b = make_backend(["en"])
+    b.index(docs(most_words_corpus(), ["en"]))
+    ways: list[str] = []
+    complement = ElasticsearchBackend._complement_counts
+
+    def counted(self, query, hits_body):
+        found, counts = complement(self, query, hits_body)
+        ways.append("complement" if counts is not None else "fallback")
+        return found, counts
+    monkeypatch.setattr(ElasticsearchBackend, "_complement_counts", counted)
+    queries = [SearchQuery.parse(text, size=size) for text in ("genome", "genom", "cancer", "genome cancer",
+                                                               "study", "stud", "rare", "pharmaco")
+               for size in (10, 0)]
+    for query in queries:
+        monkeypatch.setattr(elastic, "COMPLEMENT_SHARE", 2.0)  # never
+        direct = b.search(query)
+        monkeypatch.setattr(elastic, "COMPLEMENT_SHARE", 0.0)  # whenever there are only words
+        assert b.search(query) == direct, query
+        assert direct.total > 0
+    assert len(ways) == len(queries)
+    if (facet_size, top) == (3, 4):
+        assert "fallback" in ways  # and the fallback gave the same counts too
+
+
+def test_only_words_matching_most_datasets_are_counted_by_the_rest(make_backend):
+    b = make_backend(["en"])
+    b.index(docs(most_words_corpus(), ["en"]))
+    assert b._most_match(SearchQuery.parse("study"))  # every dataset
+    assert b._most_match(SearchQuery.parse("genome"))  # about 90 %
+    assert not b._most_match(SearchQuery.parse("cancer rare"))  # about 70 % x 20 %, taken as independent
+    assert not b._most_match(SearchQuery.parse("rare"))
+    assert not b._most_match(SearchQuery.parse("genome", filters={"country": ["AX"]}))
+    assert not b._most_match(SearchQuery.parse('"study genome"'))
+    assert not b._most_match(SearchQuery.parse(""))
+    assert b._most_match(SearchQuery.parse("genom"))  # a prefix of "genome" and "genomes"
+    total, counts = b._word_counts([("study", False), ("pharmaco", False), ("nowhere", True), ("genome", False),
+                                    ("genome", True)])
+    assert total == 90
+    assert counts[("study", False)] == 90 and 0 < counts[("pharmaco", False)] < 15
+    assert counts[("nowhere", True)] == 0
+    assert counts[("genome", True)] == counts[("genome", False)] + 1  # one dataset says only "genomes"
+
+
 # Ranges ------------------------------------------------------------------------------------------------------
 
 
@@ -653,6 +723,23 @@ def test_rebuild_swaps_the_alias_without_an_empty_window(make_backend, es_admin)
     assert b.count() == n
 
 
+@pytest.mark.filterwarnings("ignore::elasticsearch.exceptions.GeneralAvailabilityWarning")  # the tasks API
+def test_rebuild_merges_the_new_index_into_one_segment_after_it_goes_live(make_backend, es_admin):
+    b = make_backend(["en"])
+    b.rebuild(docs([record(f"d{i:04d}", {"en": f"Dataset {i}"}) for i in range(2000)], ["en"]), batch=200)
+    # Started as a task of its own, not waited for: the datasets are searchable meanwhile.
+    task = es_admin.tasks.get(task_id=b.merge_task).body["task"]
+    assert task["action"] == "indices:admin/forcemerge"
+    assert b.count() == 2000
+    b.wait_for_merge(timeout=120)
+    assert b.merge_task is None
+    name = live_index(b)
+    shards = es_admin.indices.segments(index=name).body["indices"][name]["shards"]
+    assert [len(copy["segments"]) for copies in shards.values() for copy in copies] == [1]
+    assert len(ids(b, "dataset")) == 100
+    assert b.wait_for_merge() < 1  # nothing left to wait for
+
+
 def test_failed_rebuild_keeps_the_live_index(backend, es_admin):
     before = live_index(backend)
 
@@ -773,3 +860,15 @@ def test_closed_index_is_a_clear_error(backend, es_admin):
         assert "closed" in info.value.message
     finally:
         es_admin.indices.open(index=name)
+
+
+def test_forget_results_empties_the_request_cache(backend, es_admin):
+    def cached() -> int:
+        stats = es_admin.indices.stats(index=backend.alias, metric="request_cache").body
+        return stats["_all"]["primaries"]["request_cache"]["memory_size_in_bytes"]
+
+    backend.search(SearchQuery.parse("cancer"))
+    assert cached() > 0
+    backend.forget_results()
+    assert cached() == 0
+    assert ids(backend, "cancer")  # and searches carry on

@@ -971,3 +971,17 @@ def test_results_are_cached_per_commit_and_copied(backend):
     other = EmbeddedSearchBackend(backend.path, LANGS)  # another process writes
     other.delete(["new-cancer"])
     assert backend.search(query).total == again.total
+
+
+def test_forget_results_empties_the_result_cache_only(backend, monkeypatch):
+    query = SearchQuery.parse("cancer", size=3)
+    first = backend.search(query)
+    computed = []
+    original = EmbeddedSearchBackend._search
+    monkeypatch.setattr(EmbeddedSearchBackend, "_search",
+                        lambda self, *args: computed.append(1) or original(self, *args))
+    assert backend.search(query) == first
+    assert computed == []  # answered from the cache
+    backend.forget_results()
+    assert backend.search(query) == first
+    assert computed == [1]  # computed again, with the same answer
