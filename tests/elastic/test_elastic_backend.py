@@ -258,7 +258,11 @@ def test_scores_equal_the_plain_formulation_of_the_rules(backend, text):
 
 def test_hits_and_counts_are_separate_requests_and_the_counts_are_cacheable(backend):
     hits, counts = backend.search_bodies(SearchQuery.parse("cancer", filters={"country": ["FR"]}))
-    assert hits["track_total_hits"] is False and "aggs" not in hits
+    assert "aggs" not in hits
+    # Scored exhaustively when filtered (sparse candidates), with block skipping otherwise.
+    assert hits["track_total_hits"] is True
+    assert backend.search_bodies(SearchQuery.parse("cancer"))[0]["track_total_hits"] is False
+    assert backend.search_bodies(SearchQuery.parse("cancer", ranges={"age": (18, None)}))[0]["track_total_hits"]
     assert all(c["size"] == 0 and "sort" not in c for c in counts)
     assert [c["track_total_hits"] for c in counts] == [True, False]  # the total, then the drill-down
     assert backend.search_bodies(SearchQuery.parse("cancer", size=0))[0] is None
@@ -423,6 +427,25 @@ def test_counts_as_all_minus_the_rest_equal_direct_counts(make_backend, monkeypa
     assert len(ways) == len(queries)
     if (facet_size, top) == (3, 4):
         assert "fallback" in ways  # and the fallback gave the same counts too
+
+
+def test_counts_by_the_rest_follow_a_changed_index(make_backend, monkeypatch):
+    """The rest is counted beside the page for the previous search's keyword candidates; a keyword
+    that joined the most frequent ones since is counted again."""
+    monkeypatch.setattr(elastic, "COMPLEMENT_SHARE", 0.0)
+    b = make_backend(["en"])
+    b.index(docs(most_words_corpus(), ["en"]))
+    query = SearchQuery.parse("genome")
+    before = b.search(query)
+    assert b._candidates and "brandnew" not in b._candidates
+    b.index(docs([record(f"new{i:02d}", {"en": "Genome" if i < 40 else "Other"}, keywords={"en": ["brandnew"]})
+                  for i in range(70)], ["en"]))  # 30 of them in the rest
+    after = b.search(query)
+    assert after.total == before.total + 40
+    assert facet(after, "keyword")[0] == ("brandnew", 40)
+    assert "brandnew" in b._candidates
+    monkeypatch.setattr(elastic, "COMPLEMENT_SHARE", 2.0)
+    assert b.search(query) == after
 
 
 def test_only_words_matching_most_datasets_are_counted_by_the_rest(make_backend):
