@@ -801,9 +801,15 @@ class ElasticsearchBackend(SearchBackend):
         return [{field: {"order": order, "missing": "_last"}}, {"id": {"order": "asc"}}]
 
     @staticmethod
-    def _terms_agg(facet: str) -> dict[str, Any]:
-        return {"terms": {"field": facet, "size": FACET_SIZE, "min_doc_count": 1,
+    def _terms_agg(facet: str, size: int | None = None) -> dict[str, Any]:
+        """The ``size`` (default FACET_SIZE) most frequent values of ``facet``, ties by value."""
+        return {"terms": {"field": facet, "size": FACET_SIZE if size is None else size, "min_doc_count": 1,
                           "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+
+    @staticmethod
+    def _small_facets_agg() -> dict[str, Any]:
+        """Every value of the SMALL_FACETS, counted together (see FACET_VALUES)."""
+        return {"terms": {"field": FACET_VALUES, "size": FACET_VALUES_SIZE}}
 
     def search_bodies(self, query: SearchQuery, combine_facets: bool = True
                       ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]] | None:
@@ -852,7 +858,7 @@ class ElasticsearchBackend(SearchBackend):
         if combined:  # (the values of filtered facets come along and are ignored: an ``include`` costs more)
             for facet in combined:
                 del unfiltered[facet]
-            unfiltered[FACET_VALUES] = {"terms": {"field": FACET_VALUES, "size": FACET_VALUES_SIZE}}
+            unfiltered[FACET_VALUES] = self._small_facets_agg()
         match = self._match_filter(query)
 
         def counting(filters: list[dict[str, Any]], aggs: dict[str, Any], total: bool) -> dict[str, Any]:
@@ -943,8 +949,7 @@ class ElasticsearchBackend(SearchBackend):
     def _most_match(self, query: SearchQuery) -> bool:
         """Whether the counts of ``query`` are best taken as all datasets minus the rest: only words,
         no filters, ranges or phrases, and (about) more than COMPLEMENT_SHARE of the datasets match."""
-        if (not query.terms or query.phrases or any(query.filters.values())
-                or any(b != (None, None) for b in query.ranges.values())):
+        if not query.terms or query.phrases or any(query.filters.values()) or self._range_filters(query):
             return False
         last = len(query.terms) - 1
         words = [(term, i == last and len(term) >= MIN_PREFIX_CHARS) for i, term in enumerate(query.terms)]
@@ -1004,11 +1009,9 @@ class ElasticsearchBackend(SearchBackend):
         of the previous such search (the same until the index changes); when today's candidates are
         not all among them, it is counted again for those, after the others.
         """
-        keyword_agg = {"terms": {"field": "keyword", "size": COMPLEMENT_TOP, "min_doc_count": 1,
-                                 "order": [{"_count": "desc"}, {"_key": "asc"}]}}
-        small = {"terms": {"field": FACET_VALUES, "size": FACET_VALUES_SIZE}}
+        small = self._small_facets_agg()
         every = {"query": {"match_all": {}}, "size": 0, "track_total_hits": True,
-                 "aggs": {"keyword": keyword_agg, FACET_VALUES: small}}
+                 "aggs": {"keyword": self._terms_agg("keyword", COMPLEMENT_TOP), FACET_VALUES: small}}
         match = self._match_filter(query)
 
         def rest(keywords: Sequence[str]) -> dict[str, Any]:

@@ -456,6 +456,8 @@ def test_only_words_matching_most_datasets_are_counted_by_the_rest(make_backend)
     assert not b._most_match(SearchQuery.parse("cancer rare"))  # about 70 % x 20 %, taken as independent
     assert not b._most_match(SearchQuery.parse("rare"))
     assert not b._most_match(SearchQuery.parse("genome", filters={"country": ["AX"]}))
+    assert not b._most_match(SearchQuery.parse("genome", ranges={"age": (18, None)}))
+    assert b._most_match(SearchQuery.parse("genome", ranges={"age": (None, None)}))  # no bound: no range
     assert not b._most_match(SearchQuery.parse('"study genome"'))
     assert not b._most_match(SearchQuery.parse(""))
     assert b._most_match(SearchQuery.parse("genom"))  # a prefix of "genome" and "genomes"
