@@ -21,6 +21,9 @@ FACETS: tuple[str, ...] = ("country", "node", "access_rights", "health_category"
 SORTS: tuple[str, ...] = ("relevance", "modified", "-modified", "title", "-title")
 MAX_PAGE_SIZE = 100
 MIN_PREFIX_CHARS = 3  # the last query term also matches as a word prefix from this length on
+# Word starts up to this length are indexed as terms of their own (Elasticsearch's index_prefixes), so
+# that a typed prefix is one postings list to read instead of a union of every word it starts.
+PREFIX_MAX_CHARS = 6
 MAX_RESULT_WINDOW = 10_000  # page * size beyond this is refused, as deep paging is a crawler's job
 FACET_SIZE = 50  # values returned per facet (the most frequent)
 
@@ -294,7 +297,8 @@ class SearchBackend(ABC):
 
 
 __all__ = [
-    "MARK_END", "MARK_START", "MIN_PREFIX_CHARS", "RANGES", "SuggestQuery", "Suggestion", "clean_marks",
+    "MARK_END", "MARK_START", "MIN_PREFIX_CHARS", "PREFIX_MAX_CHARS", "RANGES", "SuggestQuery", "Suggestion",
+    "clean_marks",
     "FACETS", "FACET_SIZE", "MAX_PAGE_SIZE", "MAX_RESULT_WINDOW", "SORTS", "FacetValue", "SearchBackend",
     "SearchDocument", "SearchQuery", "SearchResult", "document_from_record", "facet_iri", "facet_value", "fold",
     "pick_text",

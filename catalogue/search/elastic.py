@@ -55,6 +55,7 @@ from catalogue.search.base import (
     MAX_PAGE_SIZE,
     MAX_RESULT_WINDOW,
     MIN_PREFIX_CHARS,
+    PREFIX_MAX_CHARS,
     FacetValue,
     SearchBackend,
     SearchDocument,
@@ -80,7 +81,6 @@ START_HINT = "start one with `bash scripts/elasticsearch start` or check GDI_ELA
 # Scoring, as in the embedded backend: BM25 per field with these multipliers, best field wins.
 TEXT_BOOSTS = {"title_all": 3.0, "keywords_all": 2.0, "text_all": 1.0, "labels": 0.5}
 WORDS_FIELD = "words_all"
-PREFIX_MAX_CHARS = 6
 TIE_BREAKER = 0.1
 EXACT_BONUS = 1.0  # an exact match of the last term always outranks a prefix-only one (< EXACT_BONUS)
 PREFIX_SCORE = {"title_all": 0.3, "keywords_all": 0.2, "text_all": 0.1, "labels": 0.05}

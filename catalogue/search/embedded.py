@@ -48,6 +48,7 @@ from catalogue.search.base import (
     FACET_SIZE,
     FACETS,
     MIN_PREFIX_CHARS,
+    PREFIX_MAX_CHARS,
     FacetValue,
     SearchBackend,
     SearchDocument,
@@ -65,10 +66,15 @@ log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the way text is turned into terms changes: an index written by another
 # version is then rebuilt empty instead of silently answering with different semantics.
-SCHEMA_VERSION = 4  # 2: labels, stored display text, keyword suggestions; 3: facet columns; 4: seven of them
+SCHEMA_VERSION = 5  # 2: labels, stored display text, keyword suggestions; 3: facet columns; 4: seven of them;
+# 5: word starts (ALL_PREFIX)
 _MARKER = "gdi-search-schema.json"
 
 WRITER_HEAP_BYTES = 128_000_000
+# A rebuild writes the whole index: tantivy flushes a segment each time its heap fills, and merges only
+# eight segments of a size together, so a million datasets with the small heap ended in 3-5 segments
+# (which every query then reads apart). The heap is only claimed as documents arrive.
+REBUILD_HEAP_BYTES = 1_000_000_000
 # Python builds the documents on the main thread; one indexing thread keeps up with it on the two
 # cores we run on, and each tantivy thread needs a large share of the heap to avoid tiny segments.
 WRITER_THREADS = 1
@@ -77,6 +83,11 @@ TEXT_FIELDS = ("title", "keywords", "description", "labels")
 # Every word of TEXT_FIELDS once more in one field, without positions or frequencies: which documents
 # hold a word is one postings list to read instead of a union of four (for counting facets).
 ALL_TEXT = "all_text"
+# Every start of MIN_PREFIX_CHARS to PREFIX_MAX_CHARS characters of the words of ALL_TEXT, as terms:
+# which documents have a word starting with a typed prefix is then one postings list, where it was a
+# union of every word of the index the prefix starts ("genom" starts 182, "cohort" 105). Counting
+# facets and estimating matches read it; scoring keeps the per-field unions (see _term_query).
+ALL_PREFIX = "all_prefix"
 # Phrases are matched in the dataset's own text only, not in the labels of its vocabulary values.
 PHRASE_FIELDS = ("title", "keywords", "description")
 # BM25 multipliers: a word in the title says more about a dataset than one deep in the description,
@@ -221,6 +232,12 @@ def _columns_of(facets: Iterable[str]) -> list[str]:
     return [c for c, parts in FACET_COLUMNS.items() if any(f in wanted for f, _, _ in parts)]
 
 
+@lru_cache(maxsize=1 << 17)
+def _word_starts(word: str) -> str:
+    """The terms of ALL_PREFIX for one word, space-separated (cached: words recur across documents)."""
+    return " ".join(word[:n] for n in range(MIN_PREFIX_CHARS, min(len(word), PREFIX_MAX_CHARS) + 1))
+
+
 @lru_cache(maxsize=1 << 14)
 def _pairs(key: str) -> tuple[tuple[str, str], ...]:
     return tuple((f, v) for f, v in json.loads(key))
@@ -285,6 +302,7 @@ class EmbeddedSearchBackend(SearchBackend):
             sb.add_text_field(name, tokenizer_name="whitespace",
                               index_option="position" if name in PHRASE_FIELDS else "freq")
         sb.add_text_field(ALL_TEXT, tokenizer_name="whitespace", index_option="basic")
+        sb.add_text_field(ALL_PREFIX, tokenizer_name="whitespace", index_option="basic")
         # Title and description as written, per language (JSON): for highlights and suggestions.
         sb.add_bytes_field("display", stored=True, indexed=False, fast=False)
         sb.add_text_field("keyword_suggest", tokenizer_name="raw", index_option="basic")
@@ -401,7 +419,7 @@ class EmbeddedSearchBackend(SearchBackend):
 
     # Writing ------------------------------------------------------------------------------------------
     @contextmanager
-    def _writer(self) -> Iterator[tantivy.IndexWriter]:
+    def _writer(self, heap: int = WRITER_HEAP_BYTES) -> Iterator[tantivy.IndexWriter]:
         """A writer for one batch: committed and released on success, rolled back and released on error.
 
         ``wait_merging_threads`` both finishes the merges the commit triggered (so segments do not
@@ -411,7 +429,7 @@ class EmbeddedSearchBackend(SearchBackend):
         with self._write_lock:
             index = self._open()
             try:
-                writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=WRITER_THREADS)
+                writer = index.writer(heap_size=heap, num_threads=WRITER_THREADS)
             except ValueError as exc:
                 if "LockBusy" in str(exc):
                     raise self._busy() from exc
@@ -450,7 +468,12 @@ class EmbeddedSearchBackend(SearchBackend):
                 add_text("labels", tokens)
                 every.append(tokens)
         if every:
-            add_text(ALL_TEXT, " ".join(every))
+            text = " ".join(every)
+            add_text(ALL_TEXT, text)
+            # (a start shared by two words is indexed twice: cheaper than removing it in Python)
+            starts = " ".join(map(_word_starts, set(text.split())))
+            if starts.strip():
+                add_text(ALL_PREFIX, starts)
         distinct = {}
         for facet in FACETS:
             values = doc.facets.get(facet)
@@ -517,7 +540,7 @@ class EmbeddedSearchBackend(SearchBackend):
         """
         written = 0
         added: set[str] = set()
-        with self._writer() as writer:
+        with self._writer(REBUILD_HEAP_BYTES) as writer:
             writer.delete_all_documents()
             add, document = writer.add_document, self._document
             for doc in documents:
@@ -602,11 +625,14 @@ class EmbeddedSearchBackend(SearchBackend):
         return Query.boolean_query([(Occur.Should, exact), (Occur.Should, bonus), (Occur.Should, prefix_only)])
 
     def _estimate(self, searcher: tantivy.Searcher, term: str) -> int:
-        """Roughly how many documents have ``term`` or a longer word starting with it (fields taken as
-        independent; deleted documents counted): only to choose how to count facets."""
+        """Roughly how many documents have ``term`` or a longer word starting with it (deleted documents
+        counted; beyond PREFIX_MAX_CHARS, fields taken as independent): only to choose how to count
+        facets."""
         n = searcher.num_docs
         if n <= 0:
             return 0
+        if MIN_PREFIX_CHARS <= len(term) <= PREFIX_MAX_CHARS:
+            return min(n, searcher.doc_freq(ALL_PREFIX, term))
         missing = 1.0
         for f in TEXT_FIELDS:
             for _, count in searcher.terms_with_prefix(f, term):
@@ -623,7 +649,10 @@ class EmbeddedSearchBackend(SearchBackend):
 
     def _term_match(self, term: str, longer_any: list[str] | None) -> Query:
         """The documents of :meth:`_term_query`, unscored (for counting facets): the term, or with
-        ``longer_any`` a word of ``ALL_TEXT`` it starts, in one field rather than a union of four."""
+        ``longer_any`` a word of ``ALL_TEXT`` it starts, in one field rather than a union of four (and
+        up to PREFIX_MAX_CHARS one term of ALL_PREFIX rather than a union of every such word)."""
+        if longer_any is not None and len(term) <= PREFIX_MAX_CHARS:
+            return Query.term_query(self.schema, ALL_PREFIX, term)
         return self._terms_of(ALL_TEXT, [term, *(longer_any or ())])
 
     def _phrase_query(self, phrase: Sequence[str]) -> Query:
@@ -664,7 +693,9 @@ class EmbeddedSearchBackend(SearchBackend):
     def _text(self, query: SearchQuery, searcher: tantivy.Searcher) -> _Text:
         last = len(query.terms) - 1
         longer = [self._longer_terms(term, i == last, searcher) for i, term in enumerate(query.terms)]
-        longer_any = [None if lg is None else [t for t, _ in searcher.terms_with_prefix(ALL_TEXT, term) if t != term]
+        # (up to PREFIX_MAX_CHARS, ALL_PREFIX matches the prefix: the words it starts are not needed)
+        longer_any = [None if lg is None else [] if len(term) <= PREFIX_MAX_CHARS
+                      else [t for t, _ in searcher.terms_with_prefix(ALL_TEXT, term) if t != term]
                       for term, lg in zip(query.terms, longer, strict=True)]
         phrases = [self._phrase_query(p) for p in query.phrases if p]
         return _Text(query.terms, longer, longer_any, phrases)
@@ -976,8 +1007,11 @@ class EmbeddedSearchBackend(SearchBackend):
                 matched = searcher.num_docs - n
         # One aggregation with a filter bucket per group reads the words' matches once, but each
         # bucket first collects its filter's documents over the whole index: worth it only when the
-        # words match many documents (measured on a million: 0.6-5 ms saved per search below).
-        grouped = match and len(pending) > 1 and expected >= _GROUPS_SHARE * searcher.num_docs
+        # words match many documents and reading them is dear, i.e. a prefix is a union of the words
+        # it starts (beyond PREFIX_MAX_CHARS) or there is a phrase. (Measured on a million: 0.6-5 ms
+        # saved per search; with the prefix a single term of ALL_PREFIX, 2-7 ms lost.)
+        dear = bool(text.phrases) or any(text.longer_any)
+        grouped = match and dear and len(pending) > 1 and expected >= _GROUPS_SHARE * searcher.num_docs
         filters = self._filter_strings(query) if grouped else None
         if filters is not None:
             base = self._query(replace(query, filters={}), match)
@@ -1268,7 +1302,7 @@ class _Text:
 
     terms: tuple[str, ...]
     longer: list[dict[str, list[str]] | None]
-    longer_any: list[list[str] | None]  # the same in ALL_TEXT
+    longer_any: list[list[str] | None]  # the same in ALL_TEXT ([] when ALL_PREFIX has the prefix)
     phrases: list[Query]
 
 

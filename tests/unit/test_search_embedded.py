@@ -831,6 +831,7 @@ def python_facets(b, query):
 
 FACET_QUERIES = [
     {}, {"text": "data"}, {"text": "dat"}, {"text": "genome data"}, {"text": "genom"}, {"text": '"rare study"'},
+    {"text": "databas"}, {"text": "study datas"},  # prefixes longer than the indexed word starts
     {"text": "data", "filters": {"theme": ["HEAL"]}},
     {"text": "dat", "filters": {"country": ["DE", ODD_VALUES[0]], "keyword": [ODD_VALUES[1], "kw03"]}},
     {"filters": {"node": [ODD_VALUES[1]], "health_category": ["hc1", "hc2"]}},
@@ -849,7 +850,7 @@ def faceted(tmp_path_factory):
 
 
 @pytest.mark.parametrize("strategy", ["default", "all minus others", "direct", "filters together", "filters apart",
-                                      "short lists", "tight lists", "term sets"])
+                                      "short lists", "tight lists", "term sets", "prefix unions"])
 @pytest.mark.parametrize("spec", FACET_QUERIES)
 def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec):
     import catalogue.search.embedded as embedded
@@ -861,6 +862,7 @@ def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec)
         monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 2.0)
     elif strategy == "filters together":  # one aggregation with a filter bucket per group, whatever the words
         monkeypatch.setattr(embedded, "_GROUPS_SHARE", 0.0)
+        monkeypatch.setattr(embedded, "PREFIX_MAX_CHARS", 0)  # (prefixes as unions of words: dear to read)
     elif strategy == "filters apart":
         monkeypatch.setattr(EmbeddedSearchBackend, "_filter_strings", lambda self, query: None)
     elif strategy in ("short lists", "tight lists"):  # top lists shorter than the values: ties at their cut
@@ -869,6 +871,8 @@ def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec)
         monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 0.0 if "text" in spec else 2.0)
     elif strategy == "term sets":  # a prefix's words as a term set rather than a union
         monkeypatch.setattr(embedded, "_UNION_MAX_TERMS", 0)
+    elif strategy == "prefix unions":  # every prefix as the union of its words, not a word start of ALL_PREFIX
+        monkeypatch.setattr(embedded, "PREFIX_MAX_CHARS", 0)
     spec = dict(spec)
     query = SearchQuery.parse(spec.pop("text", ""), **spec)
     result = faceted.search(query)
