@@ -20,8 +20,10 @@ the keywords themselves and their document counts.
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import logging
+import math
 import os
 import re
 import threading
@@ -67,7 +69,7 @@ log = logging.getLogger(__name__)
 # Bump whenever the schema or the way text is turned into terms changes: an index written by another
 # version is then rebuilt empty instead of silently answering with different semantics.
 SCHEMA_VERSION = 5  # 2: labels, stored display text, keyword suggestions; 3: facet columns; 4: seven of them;
-# 5: word starts (ALL_PREFIX)
+# 5: word starts (ALL_PREFIX); 6: keyword slots
 _MARKER = "gdi-search-schema.json"
 
 WRITER_HEAP_BYTES = 128_000_000
@@ -126,6 +128,22 @@ FACET_COLUMNS: dict[str, tuple[tuple[str, int, int | None], ...]] = {
     "facets_rest": (("country", 3, None), ("health_category", 3, None)),
 }
 COLUMN_FACETS = frozenset(f for parts in FACET_COLUMNS.values() for f, _, _ in parts)
+# Keywords are free text: thousands of values, several per dataset, in a multi-valued column that
+# tantivy counts at about 25 ms per 470,000 matches on a million datasets, whereas single-valued columns
+# with a few hundred values take about 1.5 ms each. So each dataset's keywords among the HEAD_SIZE most
+# frequent ones (the head, about 80 % of the keywords of the benchmark's Zipf-like data) also go into
+# KEYWORD_SLOTS (one each, "" when none) and, beyond those, into KEYWORD_MORE. For a large match set the
+# slots decide the top FACET_SIZE keywords whenever a keyword outside them (its count over all datasets
+# outside the slots, known per commit) cannot reach the last one shown; otherwise the full column is
+# counted as before. The head is taken from the index's counts, or from the first HEAD_SAMPLE datasets
+# written when the index is smaller; a head that changes between writes only makes the check fail more.
+KEYWORD_SLOTS = ("kw_0", "kw_1", "kw_2", "kw_3")
+KEYWORD_MORE = "kw_more"
+HEAD_SIZE = 512
+HEAD_SAMPLE = 5_000
+# Slots are counted first only when the matches are expected to be this many times as many as the check
+# needs (see _SlotInfo.share); below that the full column is cheap and the check would often fail.
+_SLOTS_MARGIN = 1.25
 _NO_VALUE = ""  # facet values are never empty (see _document)
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # Complete bucket lists: tantivy refuses an aggregation of more buckets than this.
@@ -280,6 +298,7 @@ class EmbeddedSearchBackend(SearchBackend):
         self._index: tantivy.Index | None = None
         self._generation = 0  # bumped on every reload: what cached facet counts belong to
         self._all_counts: tuple[int, dict[str, dict[str, int]] | None] | None = None
+        self._slot_info: tuple[int, _SlotInfo | None] | None = None
         # Results of recent searches on the current commit: popular words are asked again and again
         # (Elasticsearch's shard request cache does the same); emptied whenever the index changes.
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
@@ -310,7 +329,7 @@ class EmbeddedSearchBackend(SearchBackend):
             # Raw so that IRIs and codes are matched and counted whole, case and all.
             # Facets counted from FACET_COLUMNS only need their terms (for filters).
             sb.add_text_field(facet, fast=facet not in COLUMN_FACETS, tokenizer_name="raw", index_option="basic")
-        for field in FACET_COLUMNS:
+        for field in (*FACET_COLUMNS, *KEYWORD_SLOTS, KEYWORD_MORE):
             sb.add_text_field(field, fast=True, tokenizer_name="raw", index_option="basic")
         sb.add_unsigned_field("modified", fast=True, indexed=True)
         for field in self._sort_fields.values():
@@ -444,7 +463,7 @@ class EmbeddedSearchBackend(SearchBackend):
             writer.wait_merging_threads()
             self._searcher(force=True)
 
-    def _document(self, doc: SearchDocument) -> tantivy.Document:
+    def _document(self, doc: SearchDocument, head: dict[str, int] | None = None) -> tantivy.Document:
         out = tantivy.Document()
         add_text, add_unsigned = out.add_text, out.add_unsigned
         add_text("id", doc.id)
@@ -483,6 +502,11 @@ class EmbeddedSearchBackend(SearchBackend):
                     add_text(facet, value)
         for field, value in _column_values(distinct):
             add_text(field, value)
+        heads = sorted((k for k in distinct.get("keyword") or () if k in head), key=head.__getitem__) if head else []
+        for i, field in enumerate(KEYWORD_SLOTS):
+            add_text(field, heads[i] if i < len(heads) else _NO_VALUE)
+        for value in heads[len(KEYWORD_SLOTS):]:
+            add_text(KEYWORD_MORE, value)
         keywords = doc.facets.get("keyword")
         if keywords:
             suggest_terms: dict[str, None] = {}
@@ -508,14 +532,35 @@ class EmbeddedSearchBackend(SearchBackend):
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
         written = 0
+        head, documents = self._head(documents)
         with self._writer() as writer:
             for doc in documents:
                 # Deletes apply to documents added before them, so a repeated id in one batch keeps
                 # its last version only.
                 writer.delete_documents_by_term("id", doc.id)
-                writer.add_document(self._document(doc))
+                writer.add_document(self._document(doc, head))
                 written += 1
         return written
+
+    def _head(self, documents: Iterable[SearchDocument]) -> tuple[dict[str, int], Iterable[SearchDocument]]:
+        """The head keywords (keyword -> rank) for the documents about to be written, and the documents.
+
+        From the index's own counts once it holds HEAD_SAMPLE datasets (a reindex keeps the head of the
+        catalogue it replaces), else from the first HEAD_SAMPLE documents, which are read ahead.
+        """
+        searcher, generation = self._searcher_at()
+        if searcher.num_docs >= HEAD_SAMPLE:
+            everything = self._all_counts_at(searcher, generation)
+            if everything is not None:
+                return _ranked_head(everything[1].get("keyword") or {}), documents
+        rest = iter(documents)
+        sample = list(itertools.islice(rest, HEAD_SAMPLE))
+        counts: dict[str, int] = {}
+        for doc in sample:
+            for value in dict.fromkeys(doc.facets.get("keyword") or ()):
+                if value:
+                    counts[value] = counts.get(value, 0) + 1
+        return _ranked_head(counts), itertools.chain(sample, rest)
 
     def delete(self, ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(ids))
@@ -540,6 +585,7 @@ class EmbeddedSearchBackend(SearchBackend):
         """
         written = 0
         added: set[str] = set()
+        head, documents = self._head(documents)
         with self._writer(REBUILD_HEAP_BYTES) as writer:
             writer.delete_all_documents()
             add, document = writer.add_document, self._document
@@ -547,7 +593,7 @@ class EmbeddedSearchBackend(SearchBackend):
                 if doc.id in added:  # a repeated id keeps its last version
                     writer.delete_documents_by_term("id", doc.id)
                 added.add(doc.id)
-                add(document(doc))
+                add(document(doc, head))
                 written += 1
         return written
 
@@ -570,6 +616,7 @@ class EmbeddedSearchBackend(SearchBackend):
         self._index = None
         self._meta_stamp = None
         self._all_counts = None
+        self._slot_info = None
         with self._results_lock:
             self._results.clear()
 
@@ -999,7 +1046,8 @@ class EmbeddedSearchBackend(SearchBackend):
             if match:
                 rest = Query.boolean_query([(Occur.Must, Query.all_query()),
                                             (Occur.MustNot, self._conjunction(match))])
-                n, found = self._count_rest(searcher, rest, facets, complement[1])
+                slots = self._slots_for(searcher, generation, facets, expected)
+                n, found = self._count_rest(searcher, rest, facets, complement[1], slots)
             else:
                 n, found = 0, {f: complement[1][f] for f in facets}  # every document matches
             counts.update(found)
@@ -1023,7 +1071,8 @@ class EmbeddedSearchBackend(SearchBackend):
             if found_groups is not None and found_groups[i] is not None:
                 n, found = found_groups[i]
             else:
-                n, found = self._count(searcher, self._query(query, match, skip_filter=skip), facets)
+                slots = self._slots_for(searcher, generation, facets, self._narrowed(searcher, query, expected, skip))
+                n, found = self._count(searcher, self._query(query, match, skip_filter=skip), facets, slots=slots)
             counts.update(found)
             if skip is None:
                 matched = n
@@ -1074,8 +1123,54 @@ class EmbeddedSearchBackend(SearchBackend):
         self._all_counts = (generation, counts)
         return generation, counts
 
+    def _slot_info_at(self, searcher: tantivy.Searcher, generation: int) -> _SlotInfo | None:
+        """What the keyword slots leave out, once per generation of the index (see KEYWORD_SLOTS);
+        ``None`` when the counts over all documents cannot be had complete."""
+        cached = self._slot_info
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        info = None
+        everything = self._all_counts_at(searcher, generation)
+        if everything is not None:
+            try:
+                raw = searcher.aggregate(Query.all_query(), self._slot_aggs())
+            except ValueError as exc:
+                if "bucket limit" not in str(exc):
+                    raise
+            else:
+                full = everything[1].get("keyword") or {}
+                slotted = _slot_counts(raw)
+                missing = {k: n - slotted.get(k, 0) for k, n in full.items() if n > slotted.get(k, 0)}
+                shown = heapq.nlargest(FACET_SIZE, full.values())
+                last = shown[-1] if len(shown) == FACET_SIZE else 0
+                share = 0.0 if not missing else max(missing.values()) / last if last else math.inf
+                info = _SlotInfo(slotted, missing, sorted(missing.items(), key=lambda kv: -kv[1]), share)
+        self._slot_info = (generation, info)
+        return info
+
+    def _slots_for(self, searcher: tantivy.Searcher, generation: int, facets: Sequence[str],
+                   expected: int) -> _SlotInfo | None:
+        """The slot information when ``facets`` has keywords and about ``expected`` matches are many
+        enough for the slots to decide them (see _SlotInfo.share), else ``None``."""
+        if "keyword" not in facets:
+            return None
+        info = self._slot_info_at(searcher, generation)
+        if info is None or expected < _SLOTS_MARGIN * info.share * searcher.num_docs:
+            return None
+        return info
+
+    @staticmethod
+    def _narrowed(searcher: tantivy.Searcher, query: SearchQuery, expected: int, skip: str | None) -> int:
+        """``expected`` (the words' matches) narrowed by the filters but ``skip``, taken as independent."""
+        n = max(1, searcher.num_docs)
+        for facet, values in query.filters.items():
+            if facet != skip and values and facet in FACETS:
+                expected = int(expected * min(1.0, sum(searcher.doc_freq(facet, v) for v in values) / n))
+        return expected
+
     def _count_rest(self, searcher: tantivy.Searcher, rest: Query, facets: Sequence[str],
-                    everything: dict[str, dict[str, int]]) -> tuple[int, dict[str, dict[str, int]]]:
+                    everything: dict[str, dict[str, int]],
+                    slots: _SlotInfo | None = None) -> tuple[int, dict[str, dict[str, int]]]:
         """(number of documents of ``rest``, value -> count per facet of all documents but those).
 
         Every facet of ``rest`` is counted completely: the counts of all documents were had complete
@@ -1083,13 +1178,27 @@ class EmbeddedSearchBackend(SearchBackend):
         all documents, with an ``include`` list, was measured slower on a million documents: tantivy
         tests each value against the list.)
         """
-        raw = searcher.aggregate(rest, self._count_aggs(searcher, facets, complete=True))
-        n = _matched(raw, facets)
-        out = {f: _minus(everything[f], c) for f, c in _column_counts(facets, raw).items()}
-        for facet in facets:
+        others = [f for f in facets if f != "keyword"] if slots is not None else facets
+        aggs = self._count_aggs(searcher, others, complete=True)
+        if slots is not None:
+            aggs.update(self._slot_aggs())
+        raw = searcher.aggregate(rest, aggs)
+        n = _matched(raw, others) if others else _slot_matched(raw)
+        out = {f: _minus(everything[f], c) for f, c in _column_counts(others, raw).items()}
+        for facet in others:
             if facet not in COLUMN_FACETS:
                 out[facet] = _minus(everything[facet], _buckets(raw.get(facet)))
+        if slots is not None:
+            top = _decided_top(_minus(slots.slotted, _slot_counts(raw)), slots)
+            if top is None:  # a keyword outside the slots may count: the full column, over the rest
+                kw = searcher.aggregate(rest, {"keyword": self._terms_agg("keyword", _ALL_BUCKETS, _ALL_BUCKETS)})
+                top = _minus(everything["keyword"], _buckets(kw.get("keyword")))
+            out["keyword"] = top
         return n, out
+
+    def _slot_aggs(self, prefix: str = "") -> dict[str, Any]:
+        """Complete counts of the keyword slots (a few hundred values each)."""
+        return {prefix + f: self._terms_agg(f, _ALL_BUCKETS, _ALL_BUCKETS) for f in (*KEYWORD_SLOTS, KEYWORD_MORE)}
 
     def _count_aggs(self, searcher: tantivy.Searcher, facets: Sequence[str], complete: bool,
                     prefix: str = "") -> dict[str, Any]:
@@ -1127,13 +1236,31 @@ class EmbeddedSearchBackend(SearchBackend):
         return _matched(raw, facets, prefix), out
 
     def _count(self, searcher: tantivy.Searcher, query: Query, facets: Sequence[str],
-               complete: bool = False) -> tuple[int, dict[str, dict[str, int]]]:
+               complete: bool = False, slots: _SlotInfo | None = None) -> tuple[int, dict[str, dict[str, int]]]:
         """(number of matches, value -> count per facet) of ``query``.
 
-        Slot-counted facets are always complete; other facets hold their most frequent values only
+        Column-counted facets are always complete; other facets hold their most frequent values only
         (enough to order ties on the last value shown) unless ``complete``, which raises
-        :class:`_Incomplete` when tantivy cannot return every value.
+        :class:`_Incomplete` when tantivy cannot return every value. With ``slots``, keywords are
+        counted from the slots when those decide the values shown (see KEYWORD_SLOTS).
         """
+        if slots is not None and not complete and "keyword" in facets:
+            others = [f for f in facets if f != "keyword"]
+            aggs = {**self._count_aggs(searcher, others, False), **self._slot_aggs()} if others else self._slot_aggs()
+            try:
+                raw = searcher.aggregate(query, aggs)
+            except ValueError as exc:
+                if "bucket limit" not in str(exc):
+                    raise
+                return self._count(searcher, query, facets, complete)
+            parsed = self._parse_counts(raw, others, False) if others else (_slot_matched(raw), {})
+            top = _decided_top(_slot_counts(raw), slots)
+            if parsed is None:
+                return self._count(searcher, query, facets, complete=True)
+            if top is None:  # a keyword outside the slots may count: the full column, as without slots
+                _, found = self._count(searcher, query, ["keyword"])
+                top = found["keyword"]
+            return parsed[0], {**parsed[1], "keyword": top}
         try:
             raw = searcher.aggregate(query, self._count_aggs(searcher, facets, complete))
         except ValueError as exc:
@@ -1345,6 +1472,68 @@ def _column_counts(facets: Sequence[str], raw: dict[str, Any], prefix: str = "")
                 if into is not None:
                     into[value] = into.get(value, 0) + n
     return counts
+
+
+@dataclass(frozen=True)
+class _SlotInfo:
+    """Per generation of the index: the keyword counts of all documents in the slots (``slotted``), what
+    each keyword has outside them (``missing``, > 0 only; ``ranked`` most first), and ``share``: the
+    check can only succeed when the last keyword shown counts more than the most any keyword has
+    outside the slots, which takes about this share of the index as matches (0: nothing outside)."""
+
+    slotted: dict[str, int]
+    missing: dict[str, int]
+    ranked: list[tuple[str, int]]
+    share: float
+
+
+def _ranked_head(counts: dict[str, int]) -> dict[str, int]:
+    """The HEAD_SIZE most frequent keywords -> rank (ties by value)."""
+    top = heapq.nsmallest(HEAD_SIZE, ((-c, k) for k, c in counts.items() if c > 0))
+    return {k: i for i, (_, k) in enumerate(top)}
+
+
+def _slot_counts(raw: dict[str, Any], prefix: str = "") -> dict[str, int]:
+    """keyword -> count over the slots of :meth:`EmbeddedSearchBackend._slot_aggs` (a dataset holds
+    each keyword once, in one slot)."""
+    out: dict[str, int] = {}
+    for field in (*KEYWORD_SLOTS, KEYWORD_MORE):
+        for b in (raw.get(prefix + field) or {}).get("buckets") or ():
+            key = b["key"]
+            if key != _NO_VALUE:
+                out[key] = out.get(key, 0) + b["doc_count"]
+    return out
+
+
+def _slot_matched(raw: dict[str, Any]) -> int:
+    """The number of documents counted (every document has one string in the first slot)."""
+    return sum(int(b.get("doc_count") or 0) for b in (raw.get(KEYWORD_SLOTS[0]) or {}).get("buckets") or ())
+
+
+def _decided_top(counted: dict[str, int], slots: _SlotInfo) -> dict[str, int] | None:
+    """The FACET_SIZE keywords to show with their exact counts, when ``counted`` (counts in the slots)
+    decides them; ``None`` when a keyword's count outside the slots could change them.
+
+    They are decided when none of them has datasets outside the slots (so their counts are exact) and
+    every other keyword, counting all it has outside the slots too, stays below the last one shown.
+    """
+    top = heapq.nsmallest(FACET_SIZE, ((-c, k) for k, c in counted.items() if c > 0))
+    missing = slots.missing
+    if any(k in missing for _, k in top):
+        return None
+    if len(top) < FACET_SIZE:  # every keyword that matches is shown: none may be outside the slots
+        return None if missing else {k: -c for c, k in top}
+    last = -top[-1][0]
+    chosen = {k for _, k in top}
+    for k, c in counted.items():
+        if k not in chosen and c + missing.get(k, 0) >= last and k in missing:
+            return None
+    for k, m in slots.ranked:
+        if m < last:
+            break
+        if k not in counted:
+            return None
+    return {k: -c for c, k in top}
 
 
 def _minus(all_counts: dict[str, int], others: dict[str, int]) -> dict[str, int]:

@@ -813,11 +813,11 @@ def facet_docs(n=240, seed=11):
     return out
 
 
-def python_facets(b, query):
+def python_facets(b, query, documents=None):
     """Drill-down counts from the matching ids, counted in Python."""
     from catalogue.search.base import FACET_SIZE, FACETS
 
-    by_id = {d.id: d for d in facet_docs()}
+    by_id = {d.id: d for d in documents or facet_docs()}
     out = {}
     for facet in FACETS:
         matching = b.search(replace(query.without_filter(facet), size=1000, page=1)).ids
@@ -881,6 +881,122 @@ def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec)
         expected = {f: v[:3] for f, v in expected.items()}
     assert {f: facet(result, f) for f in expected} == expected
     assert result.total == len(faceted.search(replace(query, size=1000)).ids)
+
+
+@pytest.fixture(scope="module")
+def small_head(tmp_path_factory):
+    """The facet documents with only 8 keywords in the head: most keywords are outside the slots."""
+    import catalogue.search.embedded as embedded
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(embedded, "HEAD_SIZE", 8)
+        b = EmbeddedSearchBackend(tmp_path_factory.mktemp("small-head"), ["en"])
+        b.index(facet_docs())
+    yield b
+    b.close()
+
+
+def slots_first(monkeypatch, facet_size):
+    """Count keywords from the slots whenever they are counted, showing ``facet_size`` values; returns the
+    list of the slots' verdicts (True: they decided the keywords)."""
+    import catalogue.search.embedded as embedded
+
+    monkeypatch.setattr(embedded, "_SLOTS_MARGIN", 0.0)
+    monkeypatch.setattr(embedded, "FACET_SIZE", facet_size)
+    monkeypatch.setattr(embedded, "_FACET_FETCH", facet_size * 4)
+    verdicts = []
+    decide = embedded._decided_top
+
+    def spy(counted, slots):
+        out = decide(counted, slots)
+        verdicts.append(out is not None)
+        return out
+
+    monkeypatch.setattr(embedded, "_decided_top", spy)
+    return verdicts
+
+
+@pytest.mark.parametrize("index", ["faceted", "small_head"])
+@pytest.mark.parametrize("strategy", ["direct", "all minus others"])
+@pytest.mark.parametrize("facet_size", [50, 3])
+@pytest.mark.parametrize("spec", FACET_QUERIES)
+def test_keyword_slots_count_exactly_or_defer_to_the_full_column(request, monkeypatch, index, strategy, facet_size,
+                                                                  spec):
+    import catalogue.search.embedded as embedded
+
+    b = request.getfixturevalue(index)
+    b.close()
+    verdicts = slots_first(monkeypatch, facet_size)
+    monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 0.0 if strategy == "all minus others" else 2.0)
+    spec = dict(spec)
+    query = SearchQuery.parse(spec.pop("text", ""), **spec)
+    result = b.search(query)
+    expected = {f: v[:facet_size] for f, v in python_facets(b, query).items()}
+    assert {f: facet(result, f) for f in expected} == expected
+    if "text" in spec or strategy == "direct":  # (all documents minus none: nothing to count)
+        assert verdicts  # the slots were asked
+    if index == "faceted":
+        assert all(verdicts)  # every keyword is in the head: the slots always decide
+
+
+def test_slots_decide_only_when_no_keyword_outside_them_could_change_the_list(monkeypatch):
+    import catalogue.search.embedded as embedded
+    from catalogue.search.embedded import _decided_top, _SlotInfo
+
+    monkeypatch.setattr(embedded, "FACET_SIZE", 2)
+
+    def outside(**missing):
+        return _SlotInfo({}, missing, sorted(missing.items(), key=lambda kv: -kv[1]), 0.0)
+
+    counted = {"a": 10, "b": 8, "c": 5}
+    assert _decided_top(counted, outside()) == {"a": 10, "b": 8}
+    assert _decided_top(counted, outside(z=7)) == {"a": 10, "b": 8}  # z cannot reach b
+    assert _decided_top(counted, outside(z=8)) is None  # z could tie with b (ties are not worked out)
+    assert _decided_top(counted, outside(b=1)) is None  # b's own count is not exact
+    assert _decided_top(counted, outside(c=3)) is None  # c could reach b
+    assert _decided_top(counted, outside(c=2)) == {"a": 10, "b": 8}
+    assert _decided_top({"a": 1}, outside(z=1)) is None  # fewer than shown: z would be shown too
+    assert _decided_top({"a": 1}, outside()) == {"a": 1}
+
+
+def test_keyword_slots_decide_large_match_sets_and_defer_small_ones(small_head, monkeypatch):
+    verdicts = slots_first(monkeypatch, 3)
+    for spec in FACET_QUERIES:
+        small_head.close()
+        spec = dict(spec)
+        small_head.search(SearchQuery.parse(spec.pop("text", ""), **spec))
+    assert True in verdicts and False in verdicts
+
+
+def test_keyword_counts_stay_exact_when_the_head_changes_between_writes(tmp_path, monkeypatch):
+    import catalogue.search.embedded as embedded
+
+    monkeypatch.setattr(embedded, "HEAD_SIZE", 6)
+    monkeypatch.setattr(embedded, "HEAD_SAMPLE", 40)
+    verdicts = slots_first(monkeypatch, 3)
+    documents = facet_docs()
+
+    def renamed(doc, era):  # a few keywords most datasets have, and which they are changes by era
+        hot = [f"hot{era}{j}" for j, every in enumerate((10, 4, 3)) if int(doc.id[1:]) % every]
+        return replace(doc, facets={**doc.facets, "keyword": [*doc.facets["keyword"], *hot]})
+
+    documents = [renamed(d, "A") for d in documents]
+    plain = facet_docs()
+    b = EmbeddedSearchBackend(tmp_path, ["en"])
+    b.index(documents[:60])  # head from the first 40 documents
+    documents[60:150] = [renamed(d, "B") for d in plain[60:150]]
+    b.index(documents[60:150])  # head from the index's counts: the first 60 documents (era A)
+    documents[150:] = [renamed(d, "A") for d in plain[150:]]
+    documents[:20] = [renamed(d, "C") for d in plain[:20]]
+    b.index(documents[150:] + documents[:20])  # another head (eras A and B), and documents written again
+    for spec in FACET_QUERIES:
+        b.close()
+        spec = dict(spec)
+        query = SearchQuery.parse(spec.pop("text", ""), **spec)
+        result = b.search(query)
+        expected = {f: v[:3] for f, v in python_facets(b, query, documents).items()}
+        assert {f: facet(result, f) for f in expected} == expected
+    assert True in verdicts and False in verdicts
 
 
 def test_facet_counts_follow_each_commit(faceted, tmp_path):
