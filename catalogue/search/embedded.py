@@ -256,6 +256,12 @@ def _word_starts(word: str) -> str:
     return " ".join(word[:n] for n in range(MIN_PREFIX_CHARS, min(len(word), PREFIX_MAX_CHARS) + 1))
 
 
+@lru_cache(maxsize=1 << 16)
+def _recurring_starts(tokens: str) -> str:
+    """The terms of ALL_PREFIX for the tokens of a keyword or label (cached per distinct value)."""
+    return " ".join(map(_word_starts, tokens.split()))
+
+
 @lru_cache(maxsize=1 << 14)
 def _pairs(key: str) -> tuple[tuple[str, str], ...]:
     return tuple((f, v) for f, v in json.loads(key))
@@ -477,22 +483,24 @@ class EmbeddedSearchBackend(SearchBackend):
                 if tokens:
                     add_text(field, tokens)
                     every.append(tokens)
+        # Word starts: of the title's and description's distinct words, and per keyword or label (cached).
+        # A start shared by two words is indexed twice: cheaper than removing it in Python.
+        starts = [" ".join(map(_word_starts, set(" ".join(every).split())))] if every else []
         for kws in doc.keywords.values():
             for tokens in map(_recurring_tokens, kws):
                 if tokens:
                     add_text("keywords", tokens)
                     every.append(tokens)
-        for tokens in map(_recurring_tokens, doc.labels):
-            if tokens:
-                add_text("labels", tokens)
-                every.append(tokens)
+                    starts.append(_recurring_starts(tokens))
+        # (labels are not matched as phrases, so one value holds them all: the same terms and length)
+        labels = [t for t in map(_recurring_tokens, doc.labels) if t]
+        if labels:
+            add_text("labels", " ".join(labels))
+            every.extend(labels)
+            starts.extend(map(_recurring_starts, labels))
         if every:
-            text = " ".join(every)
-            add_text(ALL_TEXT, text)
-            # (a start shared by two words is indexed twice: cheaper than removing it in Python)
-            starts = " ".join(map(_word_starts, set(text.split())))
-            if starts.strip():
-                add_text(ALL_PREFIX, starts)
+            add_text(ALL_TEXT, " ".join(every))
+            add_text(ALL_PREFIX, " ".join(starts))
         distinct = {}
         for facet in FACETS:
             values = doc.facets.get(facet)
