@@ -68,7 +68,7 @@ log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the way text is turned into terms changes: an index written by another
 # version is then rebuilt empty instead of silently answering with different semantics.
-SCHEMA_VERSION = 5  # 2: labels, stored display text, keyword suggestions; 3: facet columns; 4: seven of them;
+SCHEMA_VERSION = 6  # 2: labels, stored display text, keyword suggestions; 3: facet columns; 4: seven of them;
 # 5: word starts (ALL_PREFIX); 6: keyword slots
 _MARKER = "gdi-search-schema.json"
 
