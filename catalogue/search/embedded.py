@@ -1202,7 +1202,7 @@ class EmbeddedSearchBackend(SearchBackend):
         if slots is not None:
             aggs.update(self._slot_aggs())
         raw = searcher.aggregate(rest, aggs)
-        n = _matched(raw, others) if others else _slot_matched(raw)
+        n = _matched(raw, others) if others else _column_total(raw, KEYWORD_SLOTS[0])
         out = {f: _minus(everything[f], c) for f, c in _column_counts(others, raw).items()}
         for facet in others:
             if facet not in COLUMN_FACETS:
@@ -1215,9 +1215,9 @@ class EmbeddedSearchBackend(SearchBackend):
             out["keyword"] = top
         return n, out
 
-    def _slot_aggs(self, prefix: str = "") -> dict[str, Any]:
+    def _slot_aggs(self) -> dict[str, Any]:
         """Complete counts of the keyword slots (a few hundred values each)."""
-        return {prefix + f: self._terms_agg(f, _ALL_BUCKETS, _ALL_BUCKETS) for f in (*KEYWORD_SLOTS, KEYWORD_MORE)}
+        return {f: self._terms_agg(f, _ALL_BUCKETS, _ALL_BUCKETS) for f in (*KEYWORD_SLOTS, KEYWORD_MORE)}
 
     def _count_aggs(self, searcher: tantivy.Searcher, facets: Sequence[str], complete: bool,
                     prefix: str = "") -> dict[str, Any]:
@@ -1272,10 +1272,10 @@ class EmbeddedSearchBackend(SearchBackend):
                 if "bucket limit" not in str(exc):
                     raise
                 return self._count(searcher, query, facets, complete)
-            parsed = self._parse_counts(raw, others, False) if others else (_slot_matched(raw), {})
-            top = _decided_top(_slot_counts(raw), slots)
+            parsed = self._parse_counts(raw, others, False) if others else (_column_total(raw, KEYWORD_SLOTS[0]), {})
             if parsed is None:
                 return self._count(searcher, query, facets, complete=True)
+            top = _decided_top(_slot_counts(raw), slots)
             if top is None:  # a keyword outside the slots may count: the full column, as without slots
                 _, found = self._count(searcher, query, ["keyword"])
                 top = found["keyword"]
@@ -1460,8 +1460,13 @@ def _matched(raw: dict[str, Any], facets: Sequence[str], prefix: str = "") -> in
     counted = raw.get(prefix + "n")
     if counted is not None:
         return int(counted.get("value") or 0)
-    column = _columns_of(facets)[0]
-    return sum(int(b.get("doc_count") or 0) for b in (raw.get(prefix + column) or {}).get("buckets") or ())
+    return _column_total(raw, prefix + _columns_of(facets)[0])
+
+
+def _column_total(raw: dict[str, Any], column: str) -> int:
+    """The number of documents a complete count of a column ran over: every document holds one string
+    in each facet column and keyword slot ("" for none)."""
+    return sum(int(b.get("doc_count") or 0) for b in (raw.get(column) or {}).get("buckets") or ())
 
 
 def _buckets(result: dict[str, Any] | None) -> dict[str, int]:
@@ -1512,21 +1517,16 @@ def _ranked_head(counts: dict[str, int]) -> dict[str, int]:
     return {k: i for i, (_, k) in enumerate(top)}
 
 
-def _slot_counts(raw: dict[str, Any], prefix: str = "") -> dict[str, int]:
+def _slot_counts(raw: dict[str, Any]) -> dict[str, int]:
     """keyword -> count over the slots of :meth:`EmbeddedSearchBackend._slot_aggs` (a dataset holds
     each keyword once, in one slot)."""
     out: dict[str, int] = {}
     for field in (*KEYWORD_SLOTS, KEYWORD_MORE):
-        for b in (raw.get(prefix + field) or {}).get("buckets") or ():
+        for b in (raw.get(field) or {}).get("buckets") or ():
             key = b["key"]
             if key != _NO_VALUE:
                 out[key] = out.get(key, 0) + b["doc_count"]
     return out
-
-
-def _slot_matched(raw: dict[str, Any]) -> int:
-    """The number of documents counted (every document has one string in the first slot)."""
-    return sum(int(b.get("doc_count") or 0) for b in (raw.get(KEYWORD_SLOTS[0]) or {}).get("buckets") or ())
 
 
 def _decided_top(counted: dict[str, int], slots: _SlotInfo) -> dict[str, int] | None:
@@ -1545,7 +1545,7 @@ def _decided_top(counted: dict[str, int], slots: _SlotInfo) -> dict[str, int] | 
     last = -top[-1][0]
     chosen = {k for _, k in top}
     for k, c in counted.items():
-        if k not in chosen and c + missing.get(k, 0) >= last and k in missing:
+        if k not in chosen and k in missing and c + missing[k] >= last:
             return None
     for k, m in slots.ranked:
         if m < last:
