@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import chain
+from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Letters that NFKD does not decompose but which users type without their stroke or ligature.
@@ -59,12 +62,18 @@ def sort_key(text: str) -> int:
     return key
 
 
-_ASCII_WORD = re.compile(r"\w+")  # as _WORD, applied to ASCII text only
+# ASCII characters outside \w, as spaces: ASCII text then splits into the words _WORD would find.
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def folded_tokens(text: str) -> str:
-    """``" ".join(words(text))``, computed faster: what engines index with a whitespace tokenizer.
+    """``" ".join(words(text))``, computed faster: what engines index with a whitespace tokenizer."""
+    return " ".join(folded_words(text)) if text else ""
+
+
+def folded_words(text: str) -> list[str]:
+    """``words(text)``, computed faster.
 
     :func:`fold` maps each character independently (case folding, compatibility decomposition,
     dropping combining marks), and no whitespace character folds to a word character, so folding word
@@ -72,16 +81,38 @@ def folded_tokens(text: str) -> str:
     normalisation (its fold is ``lower()``) and other words are folded once per distinct spelling;
     pure-Python folding was otherwise most of the indexing time.
     """
-    if not text:
-        return ""
     if text.isascii():
-        return " ".join(_ASCII_WORD.findall(text.lower()))
-    return " ".join(filter(None, map(_chunk_tokens, text.split())))
+        return text.lower().translate(_ASCII_NON_WORD).split()
+    return list(chain.from_iterable(map(_CHUNK_WORDS, text.split())))
 
 
-@lru_cache(maxsize=1 << 16)
-def _chunk_tokens(chunk: str) -> str:
-    return " ".join(words(chunk))
+class Memo(dict):
+    """``function(key)`` per key, in a plain dict that is emptied when it grows past ``limit``.
+
+    For per-word and per-value caches on the indexing path: looked up as ``map(memo.__getitem__,
+    words)``, a hit costs about a third of an ``lru_cache`` hit, and words recur across documents far
+    more often than a bounded dict fills up.
+    """
+
+    __slots__ = ("function", "limit")
+
+    def __init__(self, function: Callable[[Any], Any], limit: int = 1 << 16) -> None:
+        super().__init__()
+        self.function = function
+        self.limit = limit
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value = self.function(key)
+        return value
+
+
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    return tuple(words(chunk))
+
+
+_CHUNK_WORDS = Memo(_chunk_words, 1 << 18).__getitem__
 
 
 @lru_cache(maxsize=1 << 16)

@@ -62,14 +62,14 @@ from catalogue.search.base import (
     pick_text,
 )
 from catalogue.search.highlight import Highlighter, highlight_document
-from catalogue.text import date_key, folded_tokens, sort_key
+from catalogue.text import Memo, date_key, folded_tokens, folded_words, sort_key
 
 log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the way text is turned into terms changes: an index written by another
 # version is then rebuilt empty instead of silently answering with different semantics.
-SCHEMA_VERSION = 6  # 2: labels, stored display text, keyword suggestions; 3: facet columns; 4: seven of them;
-# 5: word starts (ALL_PREFIX); 6: keyword slots
+SCHEMA_VERSION = 7  # 2: labels, stored display text, keyword suggestions; 3: facet columns; 4: seven of them;
+# 5: word starts (ALL_PREFIX); 6: keyword slots; 7: display values without JSON, suggestion terms in one value
 _MARKER = "gdi-search-schema.json"
 
 WRITER_HEAP_BYTES = 128_000_000
@@ -145,7 +145,6 @@ HEAD_SAMPLE = 5_000
 # needs (see _SlotInfo.share); below that the full column is cheap and the check would often fail.
 _SLOTS_MARGIN = 1.25
 _NO_VALUE = ""  # facet values are never empty (see _document)
-_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # Complete bucket lists: tantivy refuses an aggregation of more buckets than this.
 _ALL_BUCKETS = 65_000
 # A match set larger than this share of the index has its facets counted as "all documents minus the
@@ -165,8 +164,9 @@ _SEGMENT_FILE = re.compile(r"^[0-9a-f]{32}(?:\.\d+)?\.[a-z]+$")
 
 # Suggestions: terms of the ``keyword_suggest`` field are "<kind><folded form>\x1f<keyword as written>",
 # kind "0" for the whole keyword and "1" for each word-suffix of it (so one typed word finds
-# "sequencing" in "Whole genome sequencing"); the folded part holds only word characters and spaces.
-_KW_WHOLE, _KW_WORD, _KW_SEP = "0", "1", "\x1f"
+# "sequencing" in "Whole genome sequencing"); the folded part holds only word characters, and the words
+# of both parts are separated by _KW_SPACE (any run of whitespace in the keyword as written becomes one).
+_KW_WHOLE, _KW_WORD, _KW_SEP, _KW_SPACE = "0", "1", "\x1f", "\x1d"
 _KW_MAX_WORDS = 16
 # Candidates fetched by score before ordering ties by title: beyond this, ties on the last score
 # are cut in index order (only reachable with more than this many equally scored titles).
@@ -202,41 +202,45 @@ def _id_key(id_: str) -> int:
     return int.from_bytes(id_.encode("utf-8")[:8].ljust(8, b"\0"), "big")
 
 
-def _column_groups() -> tuple[tuple[tuple[str, ...], tuple[tuple[str, int, int | None], ...]], ...]:
-    """(columns, their parts) per set of facets that FACET_COLUMNS combines."""
+def _column_groups() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """(columns, the facets they hold) per set of facets that FACET_COLUMNS combines."""
     groups: dict[tuple[str, ...], list[str]] = {}
     for column, parts in FACET_COLUMNS.items():
         groups.setdefault(tuple(dict.fromkeys(f for f, _, _ in parts)), []).append(column)
-    return tuple((tuple(columns), tuple(p for c in columns for p in FACET_COLUMNS[c])) for columns in groups.values())
+    return tuple((tuple(columns), facets) for facets, columns in groups.items())
 
 
 _COLUMN_GROUPS = _column_groups()
 
 
-def _column_values(facets: dict[str, list[str]]) -> list[tuple[str, str]]:
+def _column_values(facets: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
     """(column, string) of every facet column of one dataset (``facets``: its distinct values)."""
     out: list[tuple[str, str]] = []
-    for columns, parts in _COLUMN_GROUPS:
-        out.extend(_group_strings(columns, tuple(tuple((facets.get(f) or ())[i:j]) for f, i, j in parts)))
+    for group, (_, group_facets) in enumerate(_COLUMN_GROUPS):
+        out.extend(_GROUP_STRINGS((group, tuple([facets.get(f, ()) for f in group_facets]))))
     return out
 
 
-@lru_cache(maxsize=1 << 14)
-def _group_strings(columns: tuple[str, ...], slices: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, str], ...]:
-    """The strings of ``columns`` given the values of each of their parts, in order (cached: they
-    recur across thousands of datasets)."""
+def _group_strings(key: tuple[int, tuple[tuple[str, ...], ...]]) -> tuple[tuple[str, str], ...]:
+    """The strings of a group's columns given the values of each of its facets, in order (cached:
+    they recur across thousands of datasets)."""
+    group, values = key
+    columns, group_facets = _COLUMN_GROUPS[group]
+    of = dict(zip(group_facets, values, strict=True))
     out = []
-    at = 0
     for column in columns:
         parts = FACET_COLUMNS[column]
-        mine = slices[at:at + len(parts)]
-        at += len(parts)
         if len(parts) == 1 and parts[0][2] == parts[0][1] + 1:  # one value
-            out.append((column, mine[0][0] if mine[0] else _NO_VALUE))
+            facet, i, _ = parts[0]
+            mine = of[facet]
+            out.append((column, mine[i] if len(mine) > i else _NO_VALUE))
             continue
-        pairs = [[facet, v] for (facet, _, _), values in zip(parts, mine, strict=True) for v in values]
+        pairs = [[facet, v] for facet, i, j in parts for v in of[facet][i:j]]
         out.append((column, json.dumps(sorted(pairs), ensure_ascii=False) if pairs else _NO_VALUE))
     return tuple(out)
+
+
+_GROUP_STRINGS = Memo(_group_strings, 1 << 16).__getitem__
 
 
 @lru_cache(maxsize=1 << 16)
@@ -250,22 +254,13 @@ def _columns_of(facets: Iterable[str]) -> list[str]:
     return [c for c, parts in FACET_COLUMNS.items() if any(f in wanted for f, _, _ in parts)]
 
 
-class _WordStarts(dict):
-    """word -> its terms of ALL_PREFIX, space-separated. A dict rather than an lru_cache: looked up
-    with ``map(starts.__getitem__, words)`` for every distinct word of every document, a plain dict
-    lookup costs a third as much. Emptied when it grows past a bound."""
-
-    LIMIT = 1 << 18
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[word] = value = " ".join(word[:n] for n in range(MIN_PREFIX_CHARS, min(len(word), PREFIX_MAX_CHARS) + 1))
-        return value
+def _starts_of(word: str) -> str:
+    return " ".join(word[:n] for n in range(MIN_PREFIX_CHARS, min(len(word), PREFIX_MAX_CHARS) + 1))
 
 
-_WORD_STARTS = _WordStarts()
-_word_starts = _WORD_STARTS.__getitem__
+# word -> its terms of ALL_PREFIX, space-separated; looked up for every distinct word of every document.
+_word_starts = Memo(_starts_of, 1 << 18).__getitem__
+_date_key = Memo(date_key, 1 << 16).__getitem__  # dates recur: a few thousand days in a catalogue
 
 
 @lru_cache(maxsize=1 << 16)
@@ -286,9 +281,35 @@ def _keyword_terms(keyword: str) -> tuple[str, ...]:
     folded = folded_tokens(keyword).split()
     if not folded:
         return ()
-    out = [_KW_WHOLE + " ".join(folded) + _KW_SEP + keyword]
-    out.extend(_KW_WORD + " ".join(folded[i:]) + _KW_SEP + keyword for i in range(min(len(folded), _KW_MAX_WORDS)))
+    written = _KW_SPACE.join(keyword.split())
+    out = [_KW_WHOLE + _KW_SPACE.join(folded) + _KW_SEP + written]
+    out.extend(_KW_WORD + _KW_SPACE.join(folded[i:]) + _KW_SEP + written
+               for i in range(min(len(folded), _KW_MAX_WORDS)))
     return tuple(out)
+
+
+def _joined_terms(keyword: str) -> str:
+    return " ".join(_keyword_terms(keyword))
+
+
+# A dataset's terms of ``keyword_suggest`` go into the index as one value split by tantivy's whitespace
+# tokenizer (a value per term cost a call each: 7 per dataset on the benchmark data), so a term holds
+# _KW_SPACE where the words of the keyword are separated.
+_suggest_terms = Memo(_joined_terms, 1 << 16).__getitem__
+
+
+# Stored display text: one value per title or description, "t" or "d", the language, _DISPLAY_SEP and the
+# text as written, in UTF-8 (JSON escaping every description cost more than anything else stored).
+_DISPLAY_SEP = "\x1f"
+
+
+def _display_of(values: Iterable[bytes]) -> dict[str, dict[str, str]]:
+    """{"t": {lang: title}, "d": {lang: description}} of a document's stored display values."""
+    out: dict[str, dict[str, str]] = {"t": {}, "d": {}}
+    for value in values:
+        head, _, text = value.decode("utf-8").partition(_DISPLAY_SEP)
+        out.setdefault(head[:1], {})[head[1:]] = text
+    return out
 
 
 class EmbeddedSearchBackend(SearchBackend):
@@ -340,9 +361,10 @@ class EmbeddedSearchBackend(SearchBackend):
                               index_option="position" if name in PHRASE_FIELDS else "freq")
         sb.add_text_field(ALL_TEXT, tokenizer_name="whitespace", index_option="basic")
         sb.add_text_field(ALL_PREFIX, tokenizer_name="whitespace", index_option="basic")
-        # Title and description as written, per language (JSON): for highlights and suggestions.
+        # Title and description as written, one value per language (see _display_values): for
+        # highlights and suggestions.
         sb.add_bytes_field("display", stored=True, indexed=False, fast=False)
-        sb.add_text_field("keyword_suggest", tokenizer_name="raw", index_option="basic")
+        sb.add_text_field("keyword_suggest", tokenizer_name="whitespace", index_option="basic")
         for facet in FACETS:
             # Raw so that IRIs and codes are matched and counted whole, case and all.
             # Facets counted from FACET_COLUMNS only need their terms (for filters).
@@ -489,15 +511,17 @@ class EmbeddedSearchBackend(SearchBackend):
         # One value per language (or keyword), so that phrases never span two of them. Labels,
         # keywords and facet values recur across thousands of datasets: what is derived from them is
         # cached per distinct value.
-        every = []
+        text_words: set[str] = set()
         for field, values in (("title", doc.title.values()), ("description", doc.description.values())):
-            for tokens in map(folded_tokens, values):
-                if tokens:
-                    add_text(field, tokens)
-                    every.append(tokens)
-        # Word starts: of the title's and description's distinct words, and per keyword or label (cached).
-        # A start shared by two words is indexed twice: cheaper than removing it in Python.
-        starts = [" ".join(map(_word_starts, set(" ".join(every).split())))] if every else []
+            for words in map(folded_words, values):
+                if words:
+                    add_text(field, " ".join(words))
+                    text_words.update(words)
+        # ALL_TEXT keeps no frequencies: the title's and description's distinct words are enough. Word
+        # starts: of those words, and per keyword or label (cached). A start shared by two words is
+        # indexed twice: cheaper than removing it in Python.
+        every = [" ".join(text_words)] if text_words else []
+        starts = [" ".join(map(_word_starts, text_words))] if text_words else []
         for kws in doc.keywords.values():
             for tokens in map(_recurring_tokens, kws):
                 if tokens:
@@ -513,11 +537,15 @@ class EmbeddedSearchBackend(SearchBackend):
         if every:
             add_text(ALL_TEXT, " ".join(every))
             add_text(ALL_PREFIX, " ".join(starts))
-        distinct = {}
+        distinct: dict[str, tuple[str, ...]] = {}
+        get = doc.facets.get
         for facet in FACETS:
-            values = doc.facets.get(facet)
+            values = get(facet)
             if values:
-                distinct[facet] = values = [v for v in dict.fromkeys(values) if v]
+                values = tuple(dict.fromkeys(values)) if len(values) > 1 else tuple(values)
+                if _NO_VALUE in values:
+                    values = tuple(v for v in values if v)
+                distinct[facet] = values
                 for value in values:
                     add_text(facet, value)
         for field, value in _column_values(distinct):
@@ -528,16 +556,14 @@ class EmbeddedSearchBackend(SearchBackend):
         for value in heads[len(KEYWORD_SLOTS):]:
             add_text(KEYWORD_MORE, value)
         keywords = doc.facets.get("keyword")
-        if keywords:
-            suggest_terms: dict[str, None] = {}
-            for value in keywords:
-                suggest_terms.update(dict.fromkeys(_keyword_terms(value)))
-            for term in suggest_terms:
-                add_text("keyword_suggest", term)
-        display = {"t": {k: clean_marks(v) for k, v in doc.title.items() if v},
-                   "d": {k: clean_marks(v) for k, v in doc.description.items() if v}}
-        out.add_bytes("display", _COMPACT_JSON.encode(display).encode())
-        modified = date_key(doc.modified)
+        if keywords:  # (a term repeated across keywords is indexed once: the field keeps no frequencies)
+            add_text("keyword_suggest", " ".join(map(_suggest_terms, keywords)))
+        add_bytes = out.add_bytes
+        for kind, texts in (("t", doc.title), ("d", doc.description)):
+            for lang, text in texts.items():
+                if text:
+                    add_bytes("display", f"{kind}{lang}{_DISPLAY_SEP}{clean_marks(text)}".encode())
+        modified = _date_key(doc.modified)
         if modified is not None:
             add_unsigned("modified", modified)
         title_sort = doc.title_sort
@@ -889,8 +915,7 @@ class EmbeddedSearchBackend(SearchBackend):
         out = {}
         for _, address in hits:
             doc = searcher.doc(address)
-            raw = doc.get_first("display")
-            out[doc.get_first("id")] = json.loads(raw) if raw else {}
+            out[doc.get_first("id")] = _display_of(doc.get_all("display"))
         return out
 
     def _highlights(self, searcher: tantivy.Searcher, query: SearchQuery,
@@ -1382,8 +1407,7 @@ class EmbeddedSearchBackend(SearchBackend):
             # A later round re-reads the earlier candidates: their titles are in ``seen`` already.
             for (_, _, address) in ranked:
                 doc = searcher.doc(address)
-                raw = doc.get_first("display")
-                text = pick_text((json.loads(raw) if raw else {}).get("t") or {}, lang)
+                text = pick_text(_display_of(doc.get_all("display"))["t"], lang)
                 if text and text.casefold() not in seen:
                     seen.add(text.casefold())
                     yield text, doc.get_first("id")
@@ -1417,14 +1441,14 @@ class EmbeddedSearchBackend(SearchBackend):
     def _keyword_suggestions(self, searcher: tantivy.Searcher, terms: Sequence[str], size: int) -> list[str]:
         """Keywords (as written) whose folded form starts with the typed words, or, for one typed
         word, that have a word starting with it; most datasets first."""
-        prefix = (_KW_WORD + terms[0]) if len(terms) == 1 else (_KW_WHOLE + " ".join(terms))
+        prefix = (_KW_WORD + terms[0]) if len(terms) == 1 else (_KW_WHOLE + _KW_SPACE.join(terms))
         limit = max(size, 1) * 4
         live = Query.all_query()  # counts live documents only (doc_freq would count deleted ones)
         while True:
             found = searcher.terms_with_prefix("keyword_suggest", prefix, filter_query=live, limit=limit)
             counts: dict[str, int] = {}
             for term, count in found:
-                _, _, keyword = term.partition(_KW_SEP)
+                keyword = term.partition(_KW_SEP)[2].replace(_KW_SPACE, " ")
                 if count > 0 and count > counts.get(keyword, 0):
                     counts[keyword] = count
             distinct = len({k.casefold() for k in counts})

@@ -685,6 +685,25 @@ def test_suggest_keywords_by_prefix_most_frequent_first(keyworded):
     assert suggest(keyworded, "onc") == [("keyword", "Oncology", None)]
 
 
+def test_separators_and_whitespace_in_harvested_text_survive_indexing(tmp_path):
+    # Display values are "<kind><lang>\x1f<text>" and suggestion terms join words with \x1d inside one
+    # whitespace-split value: harvested text holding those characters, tabs or runs of spaces must come
+    # back as written (suggestions with each run of whitespace as one space) and not break other terms.
+    b = EmbeddedSearchBackend(tmp_path / "sep", LANGS)
+    title = {"en": "Odd\x1ftitle\x1d with\ttabs", "el": "Γονιδίωμα  δύο"}
+    b.index(docs([record("odd", title, description={"en": "A\x1fB\nC"},
+                         keywords={"en": ["Whole\tgenome   sequencing", "rare\x1ddisease", " padded "]})]))
+    display = b._display(b._searcher(), ["odd"])["odd"]
+    assert display == {"t": title, "d": {"en": "A\x1fB\nC"}}
+    assert suggest(b, "whole genome s") == [("keyword", "Whole genome sequencing", None)]
+    assert suggest(b, "sequ") == [("keyword", "Whole genome sequencing", None)]
+    assert suggest(b, "padd") == [("keyword", "padded", None)]
+    # \x1d is no word character, so it separates the keyword's words like a space
+    assert suggest(b, "rare dis") == [("keyword", "rare disease", None)]
+    assert ids(b, "tabs") == ["odd"] and ids(b, "δυο") == ["odd"]
+    b.close()
+
+
 def test_suggest_size_limit_and_no_duplicates(keyworded):
     assert suggest(keyworded, "geno", size=2) == [("title", "Genomics", "k5"), ("keyword", "Genome sequencing", None)]
     assert suggest(keyworded, "geno", size=1) == [("title", "Genomics", "k5")]
