@@ -243,10 +243,8 @@ def _group_strings(key: tuple[int, tuple[tuple[str, ...], ...]]) -> tuple[tuple[
 _GROUP_STRINGS = Memo(_group_strings, 1 << 16).__getitem__
 
 
-@lru_cache(maxsize=1 << 16)
-def _recurring_tokens(text: str) -> str:
-    """:func:`folded_tokens` of a label or keyword, cached per distinct value."""
-    return folded_tokens(text)
+# folded_tokens of a label or keyword, cached per distinct value.
+_recurring_tokens = Memo(folded_tokens, 1 << 16).__getitem__
 
 
 def _columns_of(facets: Iterable[str]) -> list[str]:
@@ -263,10 +261,12 @@ _word_starts = Memo(_starts_of, 1 << 18).__getitem__
 _date_key = Memo(date_key, 1 << 16).__getitem__  # dates recur: a few thousand days in a catalogue
 
 
-@lru_cache(maxsize=1 << 16)
-def _recurring_starts(tokens: str) -> str:
-    """The terms of ALL_PREFIX for the tokens of a keyword or label (cached per distinct value)."""
+def _starts_of_tokens(tokens: str) -> str:
     return " ".join(map(_word_starts, tokens.split()))
+
+
+# The terms of ALL_PREFIX for the tokens of a keyword or label, cached per distinct value.
+_recurring_starts = Memo(_starts_of_tokens, 1 << 16).__getitem__
 
 
 @lru_cache(maxsize=1 << 14)
@@ -274,28 +274,23 @@ def _pairs(key: str) -> tuple[tuple[str, str], ...]:
     return tuple((f, v) for f, v in json.loads(key))
 
 
-@lru_cache(maxsize=1 << 16)
-def _keyword_terms(keyword: str) -> tuple[str, ...]:
-    """Terms of ``keyword_suggest`` for one keyword (cached: keywords recur across datasets)."""
+def _keyword_terms(keyword: str) -> str:
+    """Terms of ``keyword_suggest`` for one keyword, space-separated ("" for a keyword of no words)."""
     keyword = clean_marks(keyword)
     folded = folded_tokens(keyword).split()
     if not folded:
-        return ()
+        return ""
     written = _KW_SPACE.join(keyword.split())
     out = [_KW_WHOLE + _KW_SPACE.join(folded) + _KW_SEP + written]
     out.extend(_KW_WORD + _KW_SPACE.join(folded[i:]) + _KW_SEP + written
                for i in range(min(len(folded), _KW_MAX_WORDS)))
-    return tuple(out)
-
-
-def _joined_terms(keyword: str) -> str:
-    return " ".join(_keyword_terms(keyword))
+    return " ".join(out)
 
 
 # A dataset's terms of ``keyword_suggest`` go into the index as one value split by tantivy's whitespace
 # tokenizer (a value per term cost a call each: 7 per dataset on the benchmark data), so a term holds
-# _KW_SPACE where the words of the keyword are separated.
-_suggest_terms = Memo(_joined_terms, 1 << 16).__getitem__
+# _KW_SPACE where the words of the keyword are separated. Cached: keywords recur across datasets.
+_suggest_terms = Memo(_keyword_terms, 1 << 16).__getitem__
 
 
 # Stored display text: one value per title or description, "t" or "d", the language, _DISPLAY_SEP and the
@@ -361,7 +356,7 @@ class EmbeddedSearchBackend(SearchBackend):
                               index_option="position" if name in PHRASE_FIELDS else "freq")
         sb.add_text_field(ALL_TEXT, tokenizer_name="whitespace", index_option="basic")
         sb.add_text_field(ALL_PREFIX, tokenizer_name="whitespace", index_option="basic")
-        # Title and description as written, one value per language (see _display_values): for
+        # Title and description as written, one value per language (see _display_of): for
         # highlights and suggestions.
         sb.add_bytes_field("display", stored=True, indexed=False, fast=False)
         sb.add_text_field("keyword_suggest", tokenizer_name="whitespace", index_option="basic")
