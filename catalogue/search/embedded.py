@@ -27,6 +27,7 @@ import math
 import os
 import re
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -686,20 +687,20 @@ class EmbeddedSearchBackend(SearchBackend):
 
         Typing "genom" should already find "genomics". Prefix matches carry constant, small scores
         (a BM25 of every expanded term would favour rare misspellings); the exact bonus guarantees
-        that the word as typed ranks first. ``part`` "exact" leaves the prefix-only matches out,
-        "prefix" keeps only them (each with the score it has in the whole clause).
+        that the word as typed ranks first. ``part`` "exact" leaves the prefix-only matches out (and
+        the bonus, which :meth:`_page` adds), "prefix" keeps only them (each with the score it has in
+        the whole clause).
         """
         exact = self._text_clause(term)
-        if longer is None:
+        if not longer or part == "exact":
+            # Every match of the clause is exact, so the bonus would be the same for all of them: it is
+            # left out (tantivy took twice as long with it: an optional clause beside the required
+            # one) and added to the scores where they meet prefix-only ones (see _page).
             return exact
-        # An exact match scores BM25 + EXACT_BONUS; as a required clause with an optional one (rather
-        # than two optional ones) the bonus is computed the same way, without a union of the two. The
-        # documents with the term in some field are those with it in ALL_TEXT: one postings list.
+        # Where exact and prefix-only matches meet in one query, the bonus is an optional clause on the
+        # documents with the term in some field: those with it in ALL_TEXT, one postings list.
         anywhere = Query.term_query(self.schema, ALL_TEXT, term)
         bonus = Query.const_score_query(anywhere, EXACT_BONUS)
-        exact_bonus = Query.boolean_query([(Occur.Must, exact), (Occur.Should, bonus)])
-        if not longer or part == "exact":
-            return exact_bonus
         # Only documents without ``term`` itself use the prefix clause, so the words that extend it
         # are matched as a set (read from the term dictionary) rather than by a regular expression,
         # which would also read the postings of ``term``, often the most frequent word, once more.
@@ -881,21 +882,22 @@ class EmbeddedSearchBackend(SearchBackend):
     def _page(self, searcher: tantivy.Searcher, query: SearchQuery, text: _Text) -> tuple[int | None, list[str]]:
         """The ids of the page asked for, and the number of matches when that comes with them."""
         if query.sort == "relevance" and not query.is_match_all:
-            if len(query.terms) == 1 and not text.phrases and text.longer[0]:
-                # One word, matched as a prefix too: every exact match (BM25 + EXACT_BONUS) outranks
-                # every prefix-only one (at most PREFIX_SCORE), so a page that the exact matches fill
-                # is read from them alone, with the same scores; the total comes with the facets.
-                exact = self._query(query, self._text_clauses(text, "exact"))
-                page = self._page_by_score(searcher, [exact], query.offset, query.size, partial=True)
-                if page is not None:
-                    return None, page[1]
-            if len(query.terms) == 2 and not text.phrases and text.longer[-1]:
-                # Two words, the last matched as a prefix too: its exact and prefix-only matches are
-                # ranked apart and merged, which spares tantivy a union of the two over the whole
-                # index. A score is the sum of two clause scores either way, so it is the same.
-                parts = [self._query(query, self._text_clauses(text, p)) for p in ("exact", "prefix")]
+            if query.terms and text.longer[-1]:
+                # The last word matched as a prefix too: its exact and prefix-only matches are ranked
+                # apart and merged, which spares tantivy a union of the two over the whole index (a
+                # score is a sum of clause scores either way), and the exact part is scored without
+                # its bonus, added here (tantivy sums in 32-bit floats, as we do).
+                exact = (self._query(query, self._text_clauses(text, "exact")), EXACT_BONUS)
+                if len(query.terms) == 1 and not text.phrases:
+                    # One word: every exact match (BM25 + EXACT_BONUS) outranks every prefix-only
+                    # one (at most PREFIX_SCORE), so a page that the exact matches fill is read from
+                    # them alone, with the same scores; the total comes with the facets.
+                    page = self._page_by_score(searcher, [exact], query.offset, query.size, partial=True)
+                    if page is not None:
+                        return None, page[1]
+                parts = [exact, (self._query(query, self._text_clauses(text, "prefix")), 0.0)]
             else:
-                parts = [self._query(query, self._text_clauses(text))]
+                parts = [(self._query(query, self._text_clauses(text)), 0.0)]
             return self._page_by_score(searcher, parts, query.offset, query.size)
         tantivy_query = self._query(query, self._text_clauses(text))
         field = self._sort_field(query.lang) if query.sort in ("relevance", "title", "-title") else "modified"
@@ -926,8 +928,8 @@ class EmbeddedSearchBackend(SearchBackend):
     def _ids(self, searcher: tantivy.Searcher, addresses: Iterable[tantivy.DocAddress]) -> list[str]:
         return [searcher.doc(a).get_first("id") for a in addresses]
 
-    def _page_by_score(self, searcher: tantivy.Searcher, parts: Sequence[Query], offset: int, size: int,
-                       partial: bool = False) -> tuple[int, list[str]] | None:
+    def _page_by_score(self, searcher: tantivy.Searcher, parts: Sequence[tuple[Query, float]], offset: int,
+                       size: int, partial: bool = False) -> tuple[int, list[str]] | None:
         """Score order with ties broken by id, so that equal scores do not reshuffle between requests.
 
         tantivy breaks ties by internal address, which changes when segments merge. A group of equal
@@ -938,11 +940,12 @@ class EmbeddedSearchBackend(SearchBackend):
         whole group per page. That order is stable for a given set of segments, and the decision
         depends on the group's size only, so consecutive pages neither repeat nor skip a dataset.
 
-        ``parts``: queries that split the matches between them (their hits are merged in tantivy's
-        order: score, then address). With ``partial``, ``parts`` match the first documents of the
-        ranking only (with their scores): the answer is ``None`` when that is not enough to decide
-        the page as the whole ranking would (they ran out of matches), else what the whole ranking
-        gives, with the total of ``parts`` (a lower bound).
+        ``parts``: (query, bonus) pairs that split the matches between them, the bonus added to the
+        query's scores (their hits are merged in tantivy's order: score, then address). With
+        ``partial``, ``parts`` match the first documents of the ranking only (with their scores): the
+        answer is ``None`` when that is not enough to decide the page as the whole ranking would (they
+        ran out of matches), else what the whole ranking gives, with the total of ``parts`` (a lower
+        bound).
         """
         need = offset + size
         limit = need + 1
@@ -985,17 +988,15 @@ class EmbeddedSearchBackend(SearchBackend):
         return total, ids
 
     @staticmethod
-    def _top(searcher: tantivy.Searcher, parts: Sequence[Query], limit: int) -> tuple[list[Any], int]:
+    def _top(searcher: tantivy.Searcher, parts: Sequence[tuple[Query, float]], limit: int) -> tuple[list[Any], int]:
         """The first ``limit`` (score, address) of the matches of ``parts`` together, and their number."""
-        if len(parts) == 1:
-            result = searcher.search(parts[0], limit=limit, count=True)
-            return result.hits, result.count
         hits, total = [], 0
-        for part in parts:
+        for part, bonus in parts:
             result = searcher.search(part, limit=limit, count=True)
-            hits.extend(result.hits)
+            hits.extend(_with_bonus(result.hits, bonus))
             total += result.count
-        hits.sort(key=lambda h: (-h[0], h[1].segment_ord, h[1].doc))
+        if len(parts) > 1:
+            hits.sort(key=lambda h: (-h[0], h[1].segment_ord, h[1].doc))
         return hits[:limit], total
 
     def _ids_by_key(self, searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress], lo: int,
@@ -1472,6 +1473,15 @@ class _Text:
 
 
 _VALUE_COUNT = {"value_count": {"field": "id_key"}}
+
+
+def _with_bonus(hits: list[tuple[float, Any]], bonus: float) -> list[tuple[float, Any]]:
+    """``hits`` with ``bonus`` added to their scores in 32-bit floats, as tantivy would have added it:
+    scores that tantivy's sum would make equal stay equal, so ties are broken the same way."""
+    if not bonus:
+        return hits
+    scores = array("f", [score + bonus for score, _ in hits])  # (the double sum is exact; one rounding)
+    return [(score, address) for score, (_, address) in zip(scores, hits, strict=True)]
 
 
 def _matched(raw: dict[str, Any], facets: Sequence[str], prefix: str = "") -> int:

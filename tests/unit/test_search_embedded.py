@@ -22,7 +22,7 @@ from catalogue.search.base import (
     clean_marks,
     document_from_record,
 )
-from catalogue.search.embedded import SCHEMA_VERSION, EmbeddedSearchBackend
+from catalogue.search.embedded import EXACT_BONUS, SCHEMA_VERSION, EmbeddedSearchBackend
 from catalogue.text import folded_tokens, words
 
 LANGS = ("en", "el", "hu", "ro")
@@ -1065,14 +1065,17 @@ def test_filters_that_query_syntax_cannot_carry_are_counted_apart(faceted):
 
 
 @pytest.mark.parametrize("text", ["data", "dat", "genom", "study", "datasets"])
-def test_one_word_ranking_read_from_exact_matches_equals_the_whole_ranking(faceted, monkeypatch, text):
-    fast = [faceted.search(SearchQuery.parse(text, page=p, size=7)) for p in range(1, 40)]
-    original = EmbeddedSearchBackend._page_by_score
-    monkeypatch.setattr(EmbeddedSearchBackend, "_page_by_score",
-                        lambda self, s, q, o, n, partial=False: None if partial else original(self, s, q, o, n))
-    whole = [faceted.search(SearchQuery.parse(text, page=p, size=7)) for p in range(1, 40)]
-    assert [(r.total, r.ids) for r in fast] == [(r.total, r.ids) for r in whole]
-    assert [i for r in fast for i in r.ids]  # something matched
+def test_one_word_ranking_read_from_exact_matches_equals_the_whole_ranking(faceted, text):
+    """The page read from the exact matches alone (scored without the exact bonus, added in Python),
+    or else merged from the exact and prefix-only parts, is the page of the one query that scores
+    both with the bonus in tantivy."""
+    pages = [faceted.search(SearchQuery.parse(text, page=p, size=7)) for p in range(1, 40)]
+    searcher = faceted._searcher()
+    query = SearchQuery.parse(text)
+    whole = [(faceted._query(query, faceted._text_clauses(faceted._text(query, searcher))), 0.0)]
+    assert [r.ids for r in pages] == [faceted._page_by_score(searcher, whole, o, 7)[1] for o in range(0, 7 * 39, 7)]
+    assert {r.total for r in pages} == {faceted._page_by_score(searcher, whole, 0, 7)[0]}
+    assert [i for r in pages for i in r.ids]  # something matched
 
 
 def test_prefix_matches_words_of_the_index_that_extend_it(tmp_path):
@@ -1085,13 +1088,15 @@ def test_prefix_matches_words_of_the_index_that_extend_it(tmp_path):
     assert ids(b, "datax") == []
 
 
-@pytest.mark.parametrize("text", ["genome dat", "data genom", "study data", "rare datab"])
-def test_two_word_ranking_merged_from_exact_and_prefix_parts_equals_the_whole_ranking(faceted, text):
+@pytest.mark.parametrize("text", ["genome dat", "data genom", "study data", "rare datab", "rare study dat",
+                                  '"rare study" genom', 'genom "rare study"', '"cohort data" dat'])
+def test_ranking_merged_from_exact_and_prefix_parts_equals_the_whole_ranking(faceted, text):
     searcher = faceted._searcher()
     query = SearchQuery.parse(text)
     words = faceted._text(query, searcher)
-    whole = [faceted._query(query, faceted._text_clauses(words))]
-    parts = [faceted._query(query, faceted._text_clauses(words, p)) for p in ("exact", "prefix")]
+    whole = [(faceted._query(query, faceted._text_clauses(words)), 0.0)]
+    parts = [(faceted._query(query, faceted._text_clauses(words, "exact")), EXACT_BONUS),
+             (faceted._query(query, faceted._text_clauses(words, "prefix")), 0.0)]
     for offset in range(0, 120, 9):
         assert faceted._page_by_score(searcher, parts, offset, 9) == faceted._page_by_score(searcher, whole, offset, 9)
     assert faceted._page_by_score(searcher, whole, 0, 9)[0] > 0
