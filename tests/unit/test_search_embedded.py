@@ -869,7 +869,8 @@ def faceted(tmp_path_factory):
 
 
 @pytest.mark.parametrize("strategy", ["default", "all minus others", "direct", "filters together", "filters apart",
-                                      "short lists", "tight lists", "term sets", "prefix unions"])
+                                      "short lists", "tight lists", "term sets", "prefix unions", "halves",
+                                      "halves of all minus others"])
 @pytest.mark.parametrize("spec", FACET_QUERIES)
 def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec):
     import catalogue.search.embedded as embedded
@@ -892,6 +893,9 @@ def test_facet_counts_equal_a_python_count(faceted, monkeypatch, strategy, spec)
         monkeypatch.setattr(embedded, "_UNION_MAX_TERMS", 0)
     elif strategy == "prefix unions":  # every prefix as the union of its words, not a word start of ALL_PREFIX
         monkeypatch.setattr(embedded, "PREFIX_MAX_CHARS", 0)
+    elif strategy.startswith("halves"):  # counts of a word's matches split over two threads, however few
+        monkeypatch.setattr(embedded, "_SPLIT_MATCHES", 0)
+        monkeypatch.setattr(embedded, "_COMPLEMENT_SHARE", 0.0 if "all minus" in strategy else 2.0)
     spec = dict(spec)
     query = SearchQuery.parse(spec.pop("text", ""), **spec)
     result = faceted.search(query)
@@ -1052,6 +1056,28 @@ def test_facet_columns_beyond_tantivy_bucket_limit_are_counted_apart(faceted):
     assert faceted._count_groups(searcher, query, [(["theme"], []), (["node"], ['theme:"HEAL"'])]) == [
         faceted._count(searcher, query, ["theme"]),
         faceted._count(searcher, faceted._query(SearchQuery.parse("", filters={"theme": ["HEAL"]}), []), ["node"])]
+
+
+def test_aggregations_split_over_two_threads_equal_one_aggregation(faceted, monkeypatch):
+    import catalogue.search.embedded as embedded
+    from catalogue.search.base import FACETS
+
+    searcher = faceted._searcher()
+    pool = faceted._page_pool()
+    submitted = []
+    monkeypatch.setattr(faceted, "_page_pool", lambda: type("Spy", (), {
+        "submit": lambda self, fn, *args: submitted.append(args) or pool.submit(fn, *args)})())
+    aggs = {**faceted._count_aggs(searcher, FACETS, complete=True), **faceted._slot_aggs(), "n": embedded._VALUE_COUNT}
+    for text in ("data", "genom", ""):
+        query = faceted._query(SearchQuery.parse(text), faceted._match_clauses(faceted._text(SearchQuery.parse(text),
+                                                                                              searcher)))
+        whole = searcher.aggregate(query, aggs)
+        assert faceted._aggregate(searcher, query, aggs, embedded._SPLIT_MATCHES - 1) == whole
+        assert not submitted  # (few matches: one aggregation)
+        assert faceted._aggregate(searcher, query, aggs, embedded._SPLIT_MATCHES) == whole
+        assert len(submitted) == 1 and 0 < len(submitted[0][1]) < len(aggs)
+        submitted.clear()
+        assert whole["n"]["value"] > 0
 
 
 def test_filters_that_query_syntax_cannot_carry_are_counted_apart(faceted):
