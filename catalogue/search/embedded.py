@@ -9,12 +9,12 @@ in every process that opens the index.
 Queries are always built from tantivy query objects; user text never reaches a query parser, so
 there is no syntax to inject and no parse error to report.
 
-Highlights are computed in Python from the original title and description, stored as JSON beside
-the index terms: the words are matched by their folded form (as the index does), and the marks are
-the private-use characters of :data:`MARK_START`/:data:`MARK_END`, which ``clean_marks`` keeps out
-of the data. Suggestions read the title field (prefix on the last word) and a field of folded
-keyword forms whose terms carry the keyword as written, so that ``terms_with_prefix`` answers with
-the keywords themselves and their document counts.
+Highlights are computed in Python from the original title and description, stored beside the
+index terms (one value per text, see ``_display_of``): the words are matched by their folded form (as
+the index does), and the marks are the private-use characters of :data:`MARK_START`/:data:`MARK_END`,
+which ``clean_marks`` keeps out of the data. Suggestions read the title field (prefix on the last
+word) and a field of folded keyword forms whose terms carry the keyword as written, so that
+``terms_with_prefix`` answers with the keywords themselves and their document counts.
 """
 
 from __future__ import annotations
