@@ -176,8 +176,8 @@ RESULT_CACHE_SIZE = 512  # searches whose results are kept per commit (see Embed
 _SORTS = frozenset({"relevance", "title", "-title", "modified", "-modified"})
 # Equal scores larger than this are not ordered by id (see _page_by_score).
 _TIE_GROUP_MAX = 1000
-# Hits fetched at first, as a multiple of those the page needs (see _page_by_score).
-_FIRST_FETCH = 4
+# Hits fetched at first beyond those the page needs, in pages (see _page_by_score).
+_TIE_HEADROOM = 3
 
 
 def _query_key(query: SearchQuery) -> tuple:
@@ -954,10 +954,10 @@ class EmbeddedSearchBackend(SearchBackend):
         """
         need = offset + size
         # A tie on the page's last score is common (equal titles score alike): a third of the benchmark's
-        # searches met one, and fetching more hits then meant scoring every match again. Fetching a few
-        # times the page at once costs little more (16.6 against 15.8 ms for the first 1,011 of a
-        # million matches against 11).
-        limit = _FIRST_FETCH * (need + 1)
+        # searches met one, and fetching more hits then meant scoring every match again. A few pages
+        # more at once cost little more (16.6 against 15.8 ms for the first 1,011 of a million matches
+        # against 11). Counted in pages, not as a multiple of the offset: a deep page fetches no more.
+        limit = need + 1 + _TIE_HEADROOM * (size + 1)
         while True:
             hits, total = self._top(searcher, parts, max(limit, 1), count)
             if partial and len(hits) <= need and size > 0:
