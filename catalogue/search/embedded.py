@@ -894,16 +894,14 @@ class EmbeddedSearchBackend(SearchBackend):
                     # One word: every exact match (BM25 + EXACT_BONUS) outranks every prefix-only
                     # one (at most PREFIX_SCORE), so a page that the exact matches fill is read from
                     # them alone, with the same scores.
-                    page = self._page_by_score(searcher, [exact], query.offset, query.size, partial=True,
-                                               count=False)
-                    if page is not None:
-                        return page
+                    ids = self._page_by_score(searcher, [exact], query.offset, query.size, partial=True)
+                    if ids is not None:
+                        return None, ids
                 parts = [exact, (self._query(query, self._text_clauses(text, "prefix")), 0.0)]
             else:
                 parts = [(self._query(query, self._text_clauses(text)), 0.0)]
-            # The total comes with the facets, which count the same documents: tantivy scores a little
-            # faster when it need not count (2 ms of 16 for a word in nearly every dataset).
-            return self._page_by_score(searcher, parts, query.offset, query.size, count=False)
+            # The total comes with the facets, which count the same documents.
+            return None, self._page_by_score(searcher, parts, query.offset, query.size) or []
         tantivy_query = self._query(query, self._text_clauses(text))
         field = self._sort_field(query.lang) if query.sort in ("relevance", "title", "-title") else "modified"
         order = Order.Desc if query.sort.startswith("-") else Order.Asc
@@ -934,7 +932,7 @@ class EmbeddedSearchBackend(SearchBackend):
         return [searcher.doc(a).get_first("id") for a in addresses]
 
     def _page_by_score(self, searcher: tantivy.Searcher, parts: Sequence[tuple[Query, float]], offset: int,
-                       size: int, partial: bool = False, count: bool = True) -> tuple[int | None, list[str]] | None:
+                       size: int, partial: bool = False) -> list[str] | None:
         """Score order with ties broken by id, so that equal scores do not reshuffle between requests.
 
         tantivy breaks ties by internal address, which changes when segments merge. A group of equal
@@ -949,8 +947,8 @@ class EmbeddedSearchBackend(SearchBackend):
         query's scores (their hits are merged in tantivy's order: score, then address). With
         ``partial``, ``parts`` match the first documents of the ranking only (with their scores; every
         other match scores less than all of theirs): the answer is ``None`` when they do not fill the
-        page, else what the whole ranking gives, with the total of ``parts`` (a lower bound; ``None``
-        unless ``count``).
+        page, else what the whole ranking gives. The matches are not counted: tantivy scores a little
+        faster when it need not count (2 of 16 ms for a word in nearly every dataset).
         """
         need = offset + size
         # A tie on the page's last score is common (equal titles score alike): a third of the benchmark's
@@ -959,11 +957,11 @@ class EmbeddedSearchBackend(SearchBackend):
         # against 11). Counted in pages, not as a multiple of the offset: a deep page fetches no more.
         limit = need + 1 + _TIE_HEADROOM * (size + 1)
         while True:
-            hits, total = self._top(searcher, parts, max(limit, 1), count)
+            hits = self._top(searcher, parts, max(limit, 1))
             if partial and len(hits) <= need and size > 0:
                 return None
             if size <= 0 or offset >= len(hits):
-                return total, []
+                return []
             exhausted = len(hits) < limit
             last = min(need, len(hits)) - 1
             score = hits[last][0]
@@ -994,22 +992,17 @@ class EmbeddedSearchBackend(SearchBackend):
             else:
                 ids.extend(self._ids_by_key(searcher, [addr for _, addr in run], lo, hi))
             a = b
-        return total, ids
+        return ids
 
     @staticmethod
-    def _top(searcher: tantivy.Searcher, parts: Sequence[tuple[Query, float]], limit: int,
-             count: bool = True) -> tuple[list[Any], int | None]:
-        """The first ``limit`` (score, address) of the matches of ``parts`` together, and their number
-        (``None`` unless ``count``)."""
+    def _top(searcher: tantivy.Searcher, parts: Sequence[tuple[Query, float]], limit: int) -> list[Any]:
+        """The first ``limit`` (score, address) of the matches of ``parts`` together."""
         hits: list[Any] = []
-        total = 0
         for part, bonus in parts:
-            result = searcher.search(part, limit=limit, count=count)
-            hits.extend(_with_bonus(result.hits, bonus))
-            total += result.count or 0
+            hits.extend(_with_bonus(searcher.search(part, limit=limit, count=False).hits, bonus))
         if len(parts) > 1:
             hits.sort(key=lambda h: (-h[0], h[1].segment_ord, h[1].doc))
-        return hits[:limit], total if count else None
+        return hits[:limit]
 
     def _ids_by_key(self, searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress], lo: int,
                     hi: int) -> list[str]:
@@ -1353,8 +1346,6 @@ class EmbeddedSearchBackend(SearchBackend):
             lighter = 0 if load[0] <= load[1] else 1
             halves[lighter][name] = agg
             load[lighter] += _agg_cost(agg)
-        if not halves[1]:
-            return searcher.aggregate(query, aggs)
         other = self._page_pool().submit(searcher.aggregate, query, halves[1])
         try:
             raw = searcher.aggregate(query, halves[0])
