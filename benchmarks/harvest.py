@@ -124,6 +124,7 @@ def child(url: str, size: int, pages: int, backend: str, memory_triples: int | N
             profiler = cProfile.Profile()
         with _PeakRss() as peak:
             started = time.perf_counter()
+            cpu_started = time.process_time()
             if profiler is not None:
                 profiler.enable()
             [first] = cat.harvest([NODE])
@@ -131,6 +132,7 @@ def child(url: str, size: int, pages: int, backend: str, memory_triples: int | N
                 profiler.disable()
                 profiler.dump_stats(f"{profile_path}.{size}")
             first_s = time.perf_counter() - started
+            first_cpu = time.process_time() - cpu_started
         searchable = cat.search(SearchQuery.parse("", size=1)).total
         started = time.perf_counter()
         [again] = cat.harvest([NODE])
@@ -139,8 +141,101 @@ def child(url: str, size: int, pages: int, backend: str, memory_triples: int | N
     if first.failed or again.failed:
         raise SystemExit(f"harvest failed: {first.message or again.message}")
     return {"size": size, "pages": pages, "datasets": first.added, "searchable": searchable,
-            "parse_s": parse_s, "first_s": first_s, "again_s": again_s, "again_not_modified": again.not_modified,
+            "parse_s": parse_s, "first_s": first_s, "first_cpu": first_cpu,
+            "again_s": again_s, "again_not_modified": again.not_modified,
             "rss_before_mib": before, "rss_peak_mib": peak.peak}
+
+
+def _cpu_settled(started: float, quiet: float = 1.0, limit: float = 120.0) -> float:
+    """Process CPU seconds since ``started`` once background threads (RocksDB compactions, say) have
+    stopped: CPU time must stay still for ``quiet`` seconds of wall time."""
+    last, still_since, deadline = time.process_time(), time.monotonic(), time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = time.process_time()
+        if now - last > 0.005:
+            last, still_since = now, time.monotonic()
+        elif time.monotonic() - still_since >= quiet:
+            break
+    return last - started
+
+
+def floor(url: str, size: int, pages: int, backend: str) -> dict:
+    """Run in a fresh process: the CPU that the engines a harvest must feed spend on the same documents,
+    with no harvester code around them. That is a floor: on C CPUs no harvest of these documents can
+    go faster than (their CPU seconds) / C, however lean our own code gets.
+
+    - the RDF store: each page's triples bulk-loaded into a fresh Oxigraph store, into a named graph
+      as the harvester does, until its background compactions stop;
+    - the search index: the datasets' search documents (built beforehand, not timed) written in one
+      ``index`` call, as the harvester does; includes building each index document from its record.
+    """
+    import pickle
+
+    import pyoxigraph as ox
+    import requests
+
+    from catalogue.config import Settings
+    from catalogue.dcat.profile import MappingContext, map_datasets
+    from catalogue.search import create_search_backend
+    from catalogue.vocab import get_vocabularies
+    from harvesters.formats import parse_document
+    from harvesters.runner import search_document
+
+    with tempfile.TemporaryDirectory(prefix="gdi-harvest-floor-") as tmp:
+        settings = Settings(data_dir=Path(tmp), search_backend=backend)
+        vocab = get_vocabularies()
+        ctx = MappingContext(node=NODE, node_country="DE", harvested="2026-01-01T00:00:00Z",
+                             country_code=vocab.country_code,
+                             canonical_health_category=vocab.canonical_health_category)
+        session = requests.Session()
+        triples_files: list[Path] = []
+        documents = Path(tmp) / "documents.pickle"
+        datasets = 0
+        with documents.open("wb") as spill:  # prepared page by page, none of it timed
+            for k in range(1, pages + 1):
+                page_url = url + ("" if k == 1 else f"?page={k}")
+                body = session.get(page_url, timeout=60).content
+                graph, _fmt = parse_document(body, content_type="text/turtle", url=page_url, base_iri=page_url)
+                inner = graph.store._inner
+                path = Path(tmp) / f"page-{k}.nt"
+                path.write_bytes(b"".join(inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+                                          for g in [*inner.named_graphs(), ox.DefaultGraph()]))
+                triples_files.append(path)
+                docs = [search_document(m.record, settings, vocab) for m in map_datasets(graph, ctx) if m.record]
+                datasets += len(docs)
+                pickle.dump(docs, spill, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def read_documents():
+            with documents.open("rb") as f:
+                for _ in range(pages):
+                    yield from pickle.load(f)
+
+        started = time.process_time()
+        for _ in read_documents():
+            pass
+        unpickle_cpu = time.process_time() - started
+
+        store = ox.Store(str(Path(tmp) / "rdf"))
+        graph_name = ox.NamedNode(f"urn:gdi:node:{NODE}:graph:floor")
+        wall = time.perf_counter()
+        started = time.process_time()
+        for path in triples_files:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph_name, lenient=True)
+        store.flush()
+        rdf_wall = time.perf_counter() - wall
+        rdf_cpu = _cpu_settled(started)
+        del store
+
+        search = create_search_backend(settings)
+        wall = time.perf_counter()
+        started = time.process_time()
+        search.index(read_documents())
+        index_wall = time.perf_counter() - wall
+        index_cpu = _cpu_settled(started) - unpickle_cpu
+        search.close()
+    return {"size": size, "datasets": datasets, "rdf_cpu": rdf_cpu, "rdf_wall": rdf_wall,
+            "index_cpu": index_cpu, "index_wall": index_wall}
 
 
 def main() -> None:
@@ -154,12 +249,20 @@ def main() -> None:
     parser.add_argument("--profile", metavar="PATH",
                         help="profile each first harvest with cProfile into PATH.<size> and print its top functions "
                              "(the figures of a profiled run are slower than a plain one)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor: the CPU the RDF store and the search index alone spend on the same "
+                             "documents (about as long again as the harvest)")
     parser.add_argument("--child", nargs=5, metavar=("URL", "SIZE", "PAGES", "BACKEND", "MEMORY"),
                         help=argparse.SUPPRESS)
+    parser.add_argument("--floor-child", nargs=4, metavar=("URL", "SIZE", "PAGES", "BACKEND"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         url, size, pages, backend, memory = args.child
         print(json.dumps(child(url, int(size), int(pages), backend, int(memory) if memory != "-" else None)))
+        return
+    if args.floor_child:
+        url, size, pages, backend = args.floor_child
+        print(json.dumps(floor(url, int(size), int(pages), backend)))
         return
 
     from catalogue.demo.server import NodeServer
@@ -185,10 +288,20 @@ def main() -> None:
                                   str(len(documents)), args.backend,
                                   str(args.memory_triples) if args.memory_triples is not None else "-"],
                                  capture_output=True, text=True, check=False, env=env)
+            floor_out = None
+            if out.returncode == 0 and not args.no_floor:
+                floor_out = subprocess.run([sys.executable, __file__, "--floor-child", server.url("/catalog.ttl"),
+                                            str(size), str(len(documents)), args.backend],
+                                           capture_output=True, text=True, check=False)
         if out.returncode != 0:
             print(out.stderr, file=sys.stderr)
             raise SystemExit(f"the harvest of {size} datasets failed")
         r = json.loads(out.stdout.strip().splitlines()[-1])
+        if floor_out is not None:
+            if floor_out.returncode != 0:
+                print(floor_out.stderr, file=sys.stderr)
+                raise SystemExit(f"the floor measurement of {size} datasets failed")
+            r["floor"] = json.loads(floor_out.stdout.strip().splitlines()[-1])
         r["mib"] = mib
         results.append(r)
         parse_rate = r["datasets"] / r["parse_s"]
@@ -204,6 +317,22 @@ def main() -> None:
             print(f"  profile of the first harvest ({args.profile}.{size}), by cumulative time:")
             pstats.Stats(f"{args.profile}.{size}", stream=sys.stdout).sort_stats("cumulative").print_stats(
                 r"catalogue|harvesters", 30)
+    floors = [r for r in results if "floor" in r]
+    if floors:
+        cpus = os.cpu_count() or 1
+        print(f"\nCPU seconds, harvest against floor (the engines alone on the same documents; {cpus} CPUs):")
+        print(f"{'datasets':>9} │ {'harvest':>8} {'CPUs busy':>9} │ {'parse':>6} {'RDF':>6} {'index':>6} "
+              f"{'floor':>6} │ {'floor/s':>8} {'at best':>8}")
+        for r in floors:
+            f = r["floor"]
+            total = r["parse_s"] + f["rdf_cpu"] + f["index_cpu"]
+            best = r["datasets"] / (total / cpus)
+            print(f"{r['datasets']:>9,} │ {r['first_cpu']:>7.1f}s {r['first_cpu'] / r['first_s']:>9.2f} │ "
+                  f"{r['parse_s']:>5.1f}s {f['rdf_cpu']:>5.1f}s {f['index_cpu']:>5.1f}s {total:>5.1f}s │ "
+                  f"{r['datasets'] / total:>8,.0f} {best:>8,.0f}")
+        print("floor = parse + RDF (Oxigraph bulk load into a named graph, compactions included) + index (the search "
+              "backend's index call, building its documents included); at best = datasets/s if the floor's work "
+              "alone kept every CPU busy, with no mapping, database or HTTP at all")
     print("\ncolumns: parse/s = parse-only baseline (datasets/s); e2e/s = fetch to searchable; ratio = e2e/parse; "
           "304 s = unchanged re-harvest; growth = peak RSS during the harvest minus RSS before it")
     for r in results:

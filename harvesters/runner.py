@@ -336,12 +336,11 @@ class HarvestRunner:
                                                      "the first description was kept")
                 continue
             seen.add(record.id)
-            data = record.to_dict()
-            digest = record.content_hash(data)
+            record_json, digest = record.serialised()
             row = rows.get(record.id)
             source = sources.get(record.id)
             if row is None:
-                fresh["datasets"].append(_row_values(record, digest, data, spec.name, now))
+                fresh["datasets"].append(_row_values(record, digest, record_json, spec.name, now))
                 fresh["facets"] += [{"dataset_id": record.id, "facet": f, "value": v} for f, v in facet_rows(record)]
                 fresh["sources"].append({"dataset_id": record.id, "node_name": spec.name, "content_hash": digest,
                                          "record_json": None, "first_seen": now, "last_harvested": now})
@@ -349,7 +348,7 @@ class HarvestRunner:
                 reindex.add(record.id)
             elif row.status != "active":
                 row.node_name = spec.name  # back after being withdrawn: this node is the primary
-                self._fill(row, record, digest, now, data)
+                self._fill(row, record, digest, now, record_json)
                 if source is None:
                     source = DatasetSource(dataset_id=record.id, node_name=spec.name, first_seen=now)
                     session.add(source)
@@ -366,7 +365,7 @@ class HarvestRunner:
                     continue
                 source.last_harvested = now
                 source.content_hash = digest
-                self._fill(row, record, digest, now, data)
+                self._fill(row, record, digest, now, record_json)
                 summary.updated += 1
                 reindex.add(record.id)
             else:  # another node published it first: this node becomes one more source
@@ -384,7 +383,7 @@ class HarvestRunner:
                 else:
                     summary.updated += 1
                 source.content_hash, source.last_harvested = digest, now
-                source.record_json = json.dumps(data, ensure_ascii=False)
+                source.record_json = record_json
         if fresh["datasets"]:
             session.execute(insert(Dataset), fresh["datasets"])
             session.execute(insert(DatasetSource), fresh["sources"])
@@ -440,18 +439,18 @@ class HarvestRunner:
             row.status, row.withdrawn_at = "withdrawn", now
             return "withdrawn"
         row.node_name = nxt.node_name
-        HarvestRunner._fill(row, record, nxt.content_hash, now)
+        HarvestRunner._fill(row, record, nxt.content_hash, now, nxt.record_json)
         nxt.record_json = None
         return "promoted"
 
     @staticmethod
-    def _fill(row: Dataset, record: DatasetRecord, digest: str, now, data: dict | None = None) -> None:
+    def _fill(row: Dataset, record: DatasetRecord, digest: str, now, record_json: str | None = None) -> None:
         row.iri = record.iri
         row.identifier = record.identifier
         row.status = "active"
         row.withdrawn_at = None
         row.content_hash = digest
-        row.record_json = json.dumps(data if data is not None else record.to_dict(), ensure_ascii=False)
+        row.record_json = record_json if record_json is not None else record.serialised()[0]
         row.individuals = record.number_of_unique_individuals
         row.records = record.number_of_records
         row.modified = record.modified or record.issued
@@ -512,10 +511,10 @@ def _load_rows(session: Session, ids: Iterable[str]) -> dict[str, Dataset]:
     return rows
 
 
-def _row_values(record: DatasetRecord, digest: str, data: dict, node: str, now) -> dict:
+def _row_values(record: DatasetRecord, digest: str, record_json: str, node: str, now) -> dict:
     """A new ``datasets`` row for bulk insertion (the same columns as :meth:`HarvestRunner._fill`)."""
     return {"id": record.id, "node_name": node, "iri": record.iri, "identifier": record.identifier,
-            "status": "active", "content_hash": digest, "record_json": json.dumps(data, ensure_ascii=False),
+            "status": "active", "content_hash": digest, "record_json": record_json,
             "individuals": record.number_of_unique_individuals, "records": record.number_of_records,
             "modified": record.modified or record.issued, "first_seen": now, "last_harvested": now,
             "withdrawn_at": None}

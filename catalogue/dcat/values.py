@@ -20,7 +20,16 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z
 
 def _sorted(nodes: Iterable[Node]) -> list[Node]:
     # Graph iteration order is not stable across stores; sorting keeps records (and hashes) stable.
-    return sorted(nodes, key=lambda n: (type(n).__name__, str(n), getattr(n, "language", None) or ""))
+    # Most properties have one value or none, and there is nothing to sort (mapping asks for about
+    # eighty per dataset, and the sort key cost more than the rest of the lookup).
+    nodes = list(nodes)
+    if len(nodes) < 2:
+        return nodes
+    return sorted(nodes, key=_order)
+
+
+def _order(n: Node) -> tuple[str, str, str]:
+    return type(n).__name__, str(n), getattr(n, "language", None) or ""
 
 
 def objects(g: Graph, s: Node, preds: Iterable[URIRef]) -> list[Node]:

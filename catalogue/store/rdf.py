@@ -17,12 +17,14 @@ from __future__ import annotations
 import gc
 import logging
 import queue
+import re
 import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -430,9 +432,18 @@ class OxTerms:
         language = term.language
         if language:
             return staged_literal(term.value, language, None)
-        if term.datatype == _XSD_STRING:
+        datatype = term.datatype
+        if datatype == _XSD_STRING:
             return staged_literal(term.value, None, _XSD_STRING_REF)
-        return Literal(term.value, datatype=self.iri(term.datatype))  # normalises typed lexical forms
+        cast = _CANONICAL_CASTS.get(datatype)
+        if cast is not None:
+            lexical = term.value
+            value = cast(lexical)
+            if value is not None:
+                literal = staged_literal(lexical, None, self.iri(datatype))
+                literal._value = value
+                return literal
+        return Literal(term.value, datatype=self.iri(datatype))  # normalises typed lexical forms
 
     def by_subject(self, graph: Graph) -> dict[Node, dict[URIRef, list[Node]]]:
         """A parsed page's triples grouped by subject, then predicate: what mapping reads, made in one
@@ -471,6 +482,29 @@ class OxTerms:
             else:
                 values.append(o)
         return out
+
+
+def _canonical_integer(lexical: str) -> int | None:
+    return int(lexical) if _CANONICAL_INTEGER.fullmatch(lexical) else None
+
+
+def _canonical_date(lexical: str) -> date | None:
+    if not _CANONICAL_DATE.fullmatch(lexical):
+        return None
+    try:
+        return date.fromisoformat(lexical)
+    except ValueError:  # 2024-02-30: ill-typed, which Literal() records (and logs)
+        return None
+
+
+_CANONICAL_INTEGER = re.compile(r"0|[1-9][0-9]{0,17}")
+_CANONICAL_DATE = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}")
+# Counts and dates, the typed values every dataset has several of, in their canonical lexical form: the
+# value ``Literal()`` would compute, at a sixth of its cost; anything else goes through ``Literal()``.
+_CANONICAL_CASTS: dict[ox.NamedNode, Callable[[str], object]] = {
+    ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#{name}"): cast
+    for name, cast in (("integer", _canonical_integer), ("nonNegativeInteger", _canonical_integer),
+                       ("date", _canonical_date))}
 
 
 def staged_literal(value: str, language: str | None, datatype: URIRef | None) -> Literal:

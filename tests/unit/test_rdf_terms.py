@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
 from catalogue.dcat.profile import DCT as PROFILE_DCT
 from catalogue.dcat.profile import VCARD as PROFILE_VCARD
-from catalogue.store.rdf import staged_literal
+from catalogue.store.rdf import OxTerms, staged_literal
 from catalogue.text import fold, sort_key
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
@@ -30,6 +31,27 @@ def test_staged_literal_equals_the_constructed_one(value, language, datatype):
     assert fast == slow and hash(fast) == hash(slow)
     assert (str(fast), fast.language, fast.datatype, fast.n3()) == (str(slow), slow.language, slow.datatype, slow.n3())
     assert fast.eq(slow)
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize(("value", "datatype"), [
+    # canonical counts and dates: the shortcut
+    ("0", "integer"), ("42", "nonNegativeInteger"), ("123456789012345678", "integer"), ("2024-03-01", "date"),
+    # everything else is Literal()'s: normalised, negative, ill-typed, other types
+    ("007", "integer"), ("+5", "nonNegativeInteger"), ("-3", "integer"), ("-3", "nonNegativeInteger"),
+    ("1e3", "integer"), ("2024-02-30", "date"), ("0000-01-01", "date"), ("2024-3-1", "date"),
+    ("2024-03-01Z", "date"), ("2024-03-01T10:00:00Z", "dateTime"), ("12.50", "decimal"), ("42", "string"),
+    ("١٢", "integer"), ("12345678901234567890123", "integer"),
+])
+def test_staged_typed_literal_equals_the_constructed_one(value, datatype):
+    fast = OxTerms().literal(ox.Literal(value, datatype=ox.NamedNode(XSD + datatype)))
+    slow = Literal(value, datatype=URIRef(XSD + datatype))
+    assert type(fast) is Literal
+    assert {s: getattr(fast, s) for s in SLOTS} == {s: getattr(slow, s) for s in SLOTS}
+    assert fast == slow and hash(fast) == hash(slow) and str(fast) == str(slow)
+    assert fast.eq(slow) or fast.ill_typed
 
 
 def test_profile_terms_are_made_once_and_equal_rdflib_ones():
