@@ -39,6 +39,15 @@ TARGET_RATE = 1000  # datasets/s end to end at 10,000 datasets (issue 4)
 NODE = "bench-node"
 
 
+def _page_query(k: int) -> str:
+    """What follows the catalogue's URL in the URL of its page ``k`` (from 1; the first is the catalogue)."""
+    return "" if k == 1 else f"?page={k}"
+
+
+def _page_path(k: int) -> str:
+    return "/catalog.ttl" + _page_query(k)
+
+
 def _pages(size: int, page_size: int, base_url: str) -> dict[str, bytes]:
     """Path -> Turtle body: one page of demo datasets, repeated with page-specific dataset IRIs."""
     from catalogue.demo.generator import DemoNode, node_graph
@@ -53,11 +62,10 @@ def _pages(size: int, page_size: int, base_url: str) -> dict[str, bytes]:
     out = {}
     for k in range(1, count + 1):
         body = template.replace(marker, f"{marker}p{k}/")  # every IRI of page k is its own
-        here = f"{base_url}/catalog.ttl" + ("" if k == 1 else f"?page={k}")
-        paging = f"\n<{here}> a <http://www.w3.org/ns/hydra/core#PartialCollectionView>"
+        paging = f"\n<{base_url}{_page_path(k)}> a <http://www.w3.org/ns/hydra/core#PartialCollectionView>"
         if k < count:
-            paging += f" ;\n    <http://www.w3.org/ns/hydra/core#next> <{base_url}/catalog.ttl?page={k + 1}>"
-        out["/catalog.ttl" + ("" if k == 1 else f"?page={k}")] = (body + paging + " .\n").encode("utf-8")
+            paging += f" ;\n    <http://www.w3.org/ns/hydra/core#next> <{base_url}{_page_path(k + 1)}>"
+        out[_page_path(k)] = (body + paging + " .\n").encode("utf-8")
     return out
 
 
@@ -98,16 +106,13 @@ def child(url: str, size: int, pages: int, backend: str, memory_triples: int | N
     # Baseline: the same documents, downloaded first (not timed), parsed one at a time.
     parse_s = 0.0
     session = requests.Session()
-    next_url: str | None = url
-    k = 0
-    while next_url:
-        k += 1
-        body = session.get(next_url, timeout=60).content
+    for k in range(1, pages + 1):
+        page_url = url + _page_query(k)
+        body = session.get(page_url, timeout=60).content
         started = time.perf_counter()
-        graph, _fmt = parse_document(body, content_type="text/turtle", url=next_url, base_iri=next_url)
+        graph, _fmt = parse_document(body, content_type="text/turtle", url=page_url, base_iri=page_url)
         parse_s += time.perf_counter() - started
         del graph
-        next_url = url + f"?page={k + 1}" if k < pages else None
 
     with tempfile.TemporaryDirectory(prefix="gdi-harvest-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), allow_private_nodes=True, search_backend=backend,
@@ -203,7 +208,7 @@ def floor(url: str, size: int, pages: int, backend: str) -> dict:
         mapper = PageMapper(ctx, Path(tmp))
         with documents.open("wb") as spill, triples.open("wb") as nt, mapper:  # page by page; mapping timed
             for k in range(1, pages + 1):
-                page_url = url + ("" if k == 1 else f"?page={k}")
+                page_url = url + _page_query(k)
                 body = session.get(page_url, timeout=60).content
                 graph, _fmt = parse_document(body, content_type="text/turtle", url=page_url, base_iri=page_url)
                 started = time.process_time()

@@ -444,13 +444,13 @@ class HarvestRunner:
         return "promoted"
 
     @staticmethod
-    def _fill(row: Dataset, record: DatasetRecord, digest: str, now, record_json: str | None = None) -> None:
+    def _fill(row: Dataset, record: DatasetRecord, digest: str, now, record_json: str) -> None:
         row.iri = record.iri
         row.identifier = record.identifier
         row.status = "active"
         row.withdrawn_at = None
         row.content_hash = digest
-        row.record_json = record_json if record_json is not None else record.serialised()[0]
+        row.record_json = record_json
         row.individuals = record.number_of_unique_individuals
         row.records = record.number_of_records
         row.modified = record.modified or record.issued

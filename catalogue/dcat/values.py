@@ -23,9 +23,9 @@ def _sorted(nodes: Iterable[Node]) -> list[Node]:
     # Most properties have one value or none, and there is nothing to sort (mapping asks for about
     # eighty per dataset, and the sort key cost more than the rest of the lookup).
     nodes = list(nodes)
-    if len(nodes) < 2:
-        return nodes
-    return sorted(nodes, key=_order)
+    if len(nodes) > 1:
+        nodes.sort(key=_order)
+    return nodes
 
 
 def _order(n: Node) -> tuple[str, str, str]:

@@ -440,9 +440,7 @@ class OxTerms:
             lexical = term.value
             value = cast(lexical)
             if value is not None:
-                literal = staged_literal(lexical, None, self.iri(datatype))
-                literal._value = value
-                return literal
+                return staged_literal(lexical, None, self.iri(datatype), value)
         return Literal(term.value, datatype=self.iri(datatype))  # normalises typed lexical forms
 
     def by_subject(self, graph: Graph) -> dict[Node, dict[URIRef, list[Node]]]:
@@ -507,8 +505,9 @@ _CANONICAL_CASTS: dict[ox.NamedNode, Callable[[str], object]] = {
                        ("date", _canonical_date))}
 
 
-def staged_literal(value: str, language: str | None, datatype: URIRef | None) -> Literal:
-    """A language-tagged or ``xsd:string`` literal, made without ``Literal()``'s checks and casts.
+def staged_literal(value: str, language: str | None, datatype: URIRef | None, python: object = None) -> Literal:
+    """A language-tagged or ``xsd:string`` literal, made without ``Literal()``'s checks and casts; or,
+    with ``python``, a typed literal whose canonical lexical form ``value`` has that Python value.
 
     Oxigraph has already validated the language tag, and a string's lexical form is its value, so
     the constructor's work (a third of mapping's time) would change nothing; the result is equal to
@@ -517,7 +516,7 @@ def staged_literal(value: str, language: str | None, datatype: URIRef | None) ->
     literal = str.__new__(Literal, value)
     literal._language = language
     literal._datatype = datatype
-    literal._value = value
+    literal._value = value if python is None else python
     literal._ill_typed = None if datatype is None else False
     return literal
 
